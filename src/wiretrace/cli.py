@@ -1,0 +1,212 @@
+"""The ``wiretrace`` command line: parses arguments, calls one library function, prints.
+
+Exit codes: 0 success, 1 partial or failed run (some inputs rejected), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wiretrace import export as export_module
+from wiretrace import pipeline
+from wiretrace.config import ConfigError, Settings, load_settings
+from wiretrace.ingest import IngestResult, ingest_paths
+from wiretrace.records import Rejection
+from wiretrace.store import Store, StoreError
+
+app = typer.Typer(
+    help="wiretrace: where news comes from — stories, copies, claims, provenance, divergences.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB store file.")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="A TOML settings file (default ./wiretrace.toml if present).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+DEFAULT_DB = Path("wiretrace.duckdb")
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print an error with its fix and exit."""
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def settings_from(config: Path | None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
+    try:
+        return load_settings(config, overrides)
+    except ConfigError as error:
+        fail(str(error))
+        raise  # unreachable, for type checkers
+
+
+def open_store(db: Path, read_only: bool = False) -> Store:
+    if read_only and not db.exists():
+        fail(f"no store at {db}: run `wiretrace analyze PATH... --db {db}` first, or pass --db FILE")
+    try:
+        return Store(db, read_only=read_only)
+    except StoreError as error:
+        fail(str(error))
+        raise
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+def _field_overrides(fields: list[str]) -> dict[str, dict[str, Any]]:
+    """``--field text=body`` puts ``body`` first among the names read for ``text``."""
+    defaults = Settings().ingest
+    overrides: dict[str, Any] = {}
+    for mapping in fields:
+        target, _, source = mapping.partition("=")
+        key = f"{target.strip()}_fields"
+        if not source or not hasattr(defaults, key):
+            targets = "text, url, title, date, outlet, author"
+            fail(f"--field {mapping!r}: use TARGET=NAME with TARGET one of {targets}")
+        overrides[key] = (source.strip(), *getattr(defaults, key))
+    return {"ingest": overrides} if overrides else {}
+
+
+def _ingest(paths: list[str], store: Store, settings: Settings) -> IngestResult:
+    stdin = sys.stdin.buffer if "-" in paths else None
+    if not sys.stderr.isatty():
+        return ingest_paths(paths, store, settings.ingest, stdin=stdin)
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("ingesting", total=None)
+        return ingest_paths(
+            paths, store, settings.ingest, stdin=stdin, on_file=lambda _p: progress.advance(task)
+        )
+
+
+def _print_rejections(rejections: list[Rejection]) -> None:
+    if not rejections:
+        return
+    table = Table(title=f"{len(rejections)} input(s) rejected", title_justify="left")
+    for column in ("file", "record", "reason", "fix"):
+        table.add_column(column, overflow="fold")
+    for rejection in rejections:
+        table.add_row(rejection.source_path, rejection.source_record or "", rejection.reason, rejection.hint)
+    err.print(table)
+
+
+PathsArgument = Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")]
+FieldOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--field", help="Map an input field for json/jsonl/csv, e.g. --field text=body (repeatable)."
+    ),
+]
+
+
+@app.command()
+def ingest(
+    paths: PathsArgument,
+    db: DbOption = DEFAULT_DB,
+    config: ConfigOption = None,
+    field: FieldOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read articles (txt, md, html, json, jsonl, csv, warc, gz) into the store."""
+    settings = settings_from(config, _field_overrides(field or []))
+    with open_store(db) as store:
+        result = _ingest(paths, store, settings)
+    if as_json:
+        print_json(
+            {
+                "added": result.added,
+                "already_stored": result.already_stored,
+                "rejections": [r.__dict__ for r in result.rejections],
+            }
+        )
+    else:
+        console.print(
+            f"{len(result.added)} new article(s), {result.already_stored} already stored, "
+            f"{len(result.rejections)} rejected, from {result.files_read} input(s) into {db}"
+        )
+        _print_rejections(result.rejections)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str] | None, typer.Argument(help="Inputs to ingest first (optional).")] = None,
+    db: DbOption = DEFAULT_DB,
+    config: ConfigOption = None,
+    field: FieldOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest PATHS (if any), then run every analysis stage over the store and summarise."""
+    settings = settings_from(config, _field_overrides(field or []))
+    with open_store(db) as store:
+        result = _ingest(paths, store, settings) if paths else IngestResult()
+        summary = pipeline.analyze(store, settings)
+    if as_json:
+        print_json(
+            {
+                "counts": summary.counts,
+                "new_articles": len(result.added),
+                "rejections": [r.__dict__ for r in result.rejections],
+                "notes": summary.notes,
+            }
+        )
+    else:
+        table = Table(title=f"wiretrace analysis of {db}", title_justify="left")
+        table.add_column("records")
+        table.add_column("count", justify="right")
+        for name, count in summary.counts.items():
+            table.add_row(name, str(count))
+        console.print(table)
+        if paths:
+            console.print(f"{len(result.added)} new article(s), {result.already_stored} already stored.")
+        for note in summary.notes:
+            console.print(note)
+        _print_rejections(result.rejections)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output file (json) or folder (csv, parquet).")],
+    format: Annotated[
+        str, typer.Option("--format", help="One of: " + ", ".join(export_module.EXPORTERS) + ".")
+    ] = "json",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the store's records as JSON, CSV or Parquet."""
+    if format not in export_module.EXPORTERS:
+        fail(f"unknown --format {format!r}; valid: {', '.join(export_module.EXPORTERS)}")
+    with open_store(db, read_only=True) as store:
+        result = export_module.export(store, format, out)
+    counts = ", ".join(f"{count} {name}" for name, count in result.counts.items() if count)
+    console.print(f"wrote {result.path}: {counts or 'no records'}")
+
+
+@app.command()
+def rejections(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """List the inputs the store could not ingest, with the reason and the fix."""
+    with open_store(db, read_only=True) as store:
+        rows = store.load(Rejection)
+    if as_json:
+        print_json([r.__dict__ for r in rows])
+    elif rows:
+        _print_rejections(rows)
+    else:
+        console.print("no rejected inputs")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

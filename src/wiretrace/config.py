@@ -1,0 +1,99 @@
+"""One layered configuration: packaged defaults, then a user TOML file, then CLI flags.
+
+Each stage owns one section (``[ingest]``, ``[stories]``, ``[claims]`` ...). A TOML file is
+found at ``--config FILE``, else ``./wiretrace.toml`` when it exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """The configuration file is unreadable or names an unknown option."""
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """How inputs become articles."""
+
+    max_article_bytes: int = 5_000_000  # one article over this is rejected, not truncated
+    min_text_chars: int = 40  # shorter extracted text is rejected as "no main text"
+    # structured-input field names (json/jsonl/csv): first present wins
+    text_fields: tuple[str, ...] = ("text", "content", "body", "article", "maintext")
+    url_fields: tuple[str, ...] = ("url", "link", "canonical_url", "uri")
+    title_fields: tuple[str, ...] = ("title", "headline")
+    date_fields: tuple[str, ...] = ("date", "published", "publish_date", "date_publish", "pubdate")
+    outlet_fields: tuple[str, ...] = ("outlet", "source", "site", "sitename", "publisher")
+    author_fields: tuple[str, ...] = ("author", "authors", "byline")
+
+
+@dataclass(frozen=True)
+class StoriesSettings:
+    """Copy, near-copy, rewrite and same-event detection (owned by ``stories``)."""
+
+
+@dataclass(frozen=True)
+class ClaimsSettings:
+    """Attribution extraction (owned by ``claims``)."""
+
+
+@dataclass(frozen=True)
+class PlacesSettings:
+    """Toponym resolution (owned by ``places``)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, one section per stage."""
+
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    stories: StoriesSettings = field(default_factory=StoriesSettings)
+    claims: ClaimsSettings = field(default_factory=ClaimsSettings)
+    places: PlacesSettings = field(default_factory=PlacesSettings)
+
+
+def _section(cls: type, values: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown option(s) {', '.join(unknown)}; valid: {', '.join(sorted(known)) or 'none'}"
+        )
+    converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    return cls(**converted)
+
+
+def load_settings(
+    path: str | Path | None = None, overrides: dict[str, dict[str, Any]] | None = None
+) -> Settings:
+    """Defaults, then the TOML file (``path`` or ./wiretrace.toml), then ``overrides``."""
+    data: dict[str, dict[str, Any]] = {}
+    candidate = Path(path) if path else Path("wiretrace.toml")
+    if path or candidate.exists():
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{candidate}: {error}. Fix the file or pass another --config FILE.") from error
+    for section, values in (overrides or {}).items():
+        data.setdefault(section, {}).update(values)
+    defaults = Settings()
+    sections = {f.name: f for f in dataclasses.fields(Settings)}
+    unknown = sorted(set(data) - set(sections))
+    if unknown:
+        raise ConfigError(
+            f"{candidate}: unknown section(s) {', '.join(unknown)}; valid: {', '.join(sections)}"
+        )
+    built = {
+        name: _section(
+            type(getattr(defaults, name)),
+            {**dataclasses.asdict(getattr(defaults, name)), **data.get(name, {})},
+            f"[{name}]",
+        )
+        for name in sections
+    }
+    return Settings(**built)

@@ -1,0 +1,309 @@
+"""Readers for each input format: bytes in, raw article fields or a rejection out.
+
+A reader yields ``RawArticle`` (fields as the input gives them) or ``Rejected`` (one bad
+record with the reason and the fix); it never raises for bad content, so one broken record
+costs that record only. Ids, dates and outlets are finished in ``ingest``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from wiretrace.config import IngestSettings
+
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz")
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """Article fields as read from one input record, before ids and normalisation."""
+
+    text: str
+    record: str | None = None
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One input record that cannot become an article."""
+
+    record: str | None
+    reason: str
+    hint: str
+
+
+Item = RawArticle | Rejected
+
+
+class DecodeFailure(Exception):
+    """Bytes that are not text in any encoding we can trust."""
+
+
+_HEADER_LINE = re.compile(r"^\s*(url|date|title|outlet|author)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\n\r\t\f")
+    return bad / len(sample)
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode bytes as UTF-8, else the declared encoding, else the detected one.
+
+    Raises DecodeFailure for binary data or bytes no encoding explains.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates: list[str] = ["utf-16"]
+    else:
+        candidates = ["utf-8-sig"]
+    if declared:
+        candidates.append(declared)
+    if b"\x00" in data[:4096] and candidates[0] != "utf-16":
+        raise DecodeFailure("binary content (NUL bytes)")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _control_ratio(text) > 0.02:
+            raise DecodeFailure("binary content (control characters)")
+        return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:2_000_000]).best()
+    if best is None or best.encoding is None:
+        raise DecodeFailure("not text in UTF-8 or any detectable encoding")
+    text = data.decode(best.encoding, errors="replace")
+    if _control_ratio(text) > 0.02 or text.count("\ufffd") > max(3, len(text) // 200):
+        raise DecodeFailure(f"binary content (best guess {best.encoding} does not decode it)")
+    return text
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value if v)
+    text = str(value).strip()
+    return text or None
+
+
+def read_text(data: bytes, record: str | None = None) -> Iterator[Item]:
+    """A .txt/.md article with optional header lines (URL:, DATE:, TITLE:, OUTLET:, AUTHOR:)."""
+    try:
+        text = decode_text(data)
+    except DecodeFailure as failure:
+        yield Rejected(record, str(failure), "save the file as UTF-8 text, or give it its real extension")
+        return
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    headers: dict[str, str] = {}
+    lines = text.split("\n")
+    first_blank = next((i for i, line in enumerate(lines) if not line.strip()), None)
+    if first_blank:
+        block = [_HEADER_LINE.match(line) for line in lines[:first_blank]]
+        if all(block):
+            headers = {m.group(1).lower(): m.group(2) for m in block if m}
+            text = "\n".join(lines[first_blank + 1 :])
+    yield RawArticle(
+        text=text.strip("\n"),
+        record=record,
+        title=_clean(headers.get("title")),
+        url=_clean(headers.get("url")),
+        outlet=_clean(headers.get("outlet")),
+        author=_clean(headers.get("author")),
+        published=_clean(headers.get("date")),
+    )
+
+
+def extract_html(data: bytes, url: str | None = None, record: str | None = None) -> Item:
+    """Main text and metadata of an HTML page (trafilatura), boilerplate removed."""
+    import trafilatura
+
+    declared = _CHARSET.search(data[:4096])
+    try:
+        html = decode_text(data, declared.group(1).decode("ascii") if declared else None)
+    except DecodeFailure as failure:
+        return Rejected(record, f"HTML page: {failure}", "check that the file is an HTML page")
+    try:
+        document = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, favor_recall=True
+        )
+    except Exception as error:  # trafilatura raises many kinds on broken markup
+        return Rejected(record, f"HTML could not be parsed: {error}", "check that the file is an HTML page")
+    text = getattr(document, "text", None) if document is not None else None
+    if not text or not text.strip():
+        return Rejected(
+            record,
+            "HTML page with no main text (boilerplate only, or empty)",
+            "check that the page holds the article body, not a cookie wall or index page",
+        )
+    meta: Any = document
+    return RawArticle(
+        text=text.strip(),
+        record=record,
+        title=_clean(meta.title),
+        url=_clean(url or meta.url),
+        outlet=_clean(meta.sitename),
+        author=_clean(meta.author),
+        published=_clean(meta.date),
+    )
+
+
+def _first(obj: dict[str, Any], names: tuple[str, ...]) -> Any:
+    lowered = {str(k).lower(): v for k, v in obj.items()}
+    for name in names:
+        value = lowered.get(name.lower())
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def from_mapping(obj: Any, settings: IngestSettings, record: str) -> Item:
+    """One JSON object or CSV row, fields found by the configured names."""
+    if not isinstance(obj, dict):
+        return Rejected(record, f"expected an object with a text field, got {type(obj).__name__}", "")
+    text = _first(obj, settings.text_fields)
+    if not isinstance(text, str) or not text.strip():
+        fields = ", ".join(sorted(str(k) for k in obj)[:12]) or "none"
+        return Rejected(
+            record,
+            f"no text field (looked for {', '.join(settings.text_fields)}; found: {fields})",
+            "map the field that holds the article with --field text=NAME",
+        )
+    return RawArticle(
+        text=text.strip(),
+        record=record,
+        title=_clean(_first(obj, settings.title_fields)),
+        url=_clean(_first(obj, settings.url_fields)),
+        outlet=_clean(_first(obj, settings.outlet_fields)),
+        author=_clean(_first(obj, settings.author_fields)),
+        published=_clean(_first(obj, settings.date_fields)),
+    )
+
+
+def read_json(data: bytes, settings: IngestSettings) -> Iterator[Item]:
+    """A .json file: one article object, a list of them, or an object holding such a list."""
+    try:
+        document = json.loads(decode_text(data))
+    except (DecodeFailure, ValueError) as error:
+        yield Rejected(None, f"invalid JSON: {error}", "validate the file (python -m json.tool FILE)")
+        return
+    if isinstance(document, dict) and _first(document, settings.text_fields) is None:
+        for key in ("articles", "items", "data", "records", "results"):
+            if isinstance(document.get(key), list):
+                document = document[key]
+                break
+    items = document if isinstance(document, list) else [document]
+    for index, obj in enumerate(items):
+        yield from_mapping(obj, settings, f"item {index}")
+
+
+def read_jsonl(lines: Iterator[bytes], settings: IngestSettings) -> Iterator[Item]:
+    """A .jsonl file: one article object per line; a bad line is rejected alone."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        record = f"line {number}"
+        try:
+            obj = json.loads(decode_text(line))
+        except (DecodeFailure, ValueError) as error:
+            yield Rejected(record, f"line does not parse as JSON: {error}", "fix or remove that line")
+            continue
+        yield from_mapping(obj, settings, record)
+
+
+def read_csv(data: bytes, settings: IngestSettings) -> Iterator[Item]:
+    """A .csv file with a header row; each row is one article."""
+    try:
+        text = decode_text(data)
+    except DecodeFailure as failure:
+        yield Rejected(None, f"CSV: {failure}", "save the file as UTF-8 CSV")
+        return
+    csv.field_size_limit(1 << 30)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        for number, row in enumerate(reader, start=2):
+            yield from_mapping({k: v for k, v in row.items() if k is not None}, settings, f"row {number}")
+    except csv.Error as error:
+        yield Rejected(f"row {reader.line_num}", f"CSV parse error: {error}", "check quoting in that row")
+
+
+def read_warc(stream: io.BufferedIOBase, compressed: bool) -> Iterator[Item]:
+    """HTML responses of a WARC file; a malformed record is rejected and reading resumes after it."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    magic = b"\x1f\x8b\x08" if compressed else b"WARC/1."
+    start = 0
+    while True:
+        stream.seek(start)
+        iterator = ArchiveIterator(stream)
+        offset = start
+        try:
+            for warc_record in iterator:
+                offset = start + iterator.get_record_offset()
+                item = _warc_item(warc_record, f"offset {offset}")
+                if item is not None:
+                    yield item
+            return
+        except Exception as error:  # warcio raises several kinds on corrupt records
+            yield Rejected(
+                f"offset {offset}",
+                f"malformed WARC record: {error}",
+                "the rest of the file was read; re-fetch that record",
+            )
+            resume = _find(stream, magic, max(offset + 1, start + 1))
+            if resume is None or resume <= start:
+                return
+            start = resume
+
+
+def _find(stream: io.BufferedIOBase, magic: bytes, position: int) -> int | None:
+    """Offset of the next ``magic`` at or after ``position``."""
+    stream.seek(position)
+    chunk_size = 1 << 20
+    base = position
+    tail = b""
+    while True:
+        chunk = stream.read(chunk_size)
+        if not chunk:
+            return None
+        window = tail + chunk
+        found = window.find(magic)
+        if found >= 0:
+            return base - len(tail) + found
+        tail = window[-(len(magic) - 1) :]
+        base += len(chunk)
+
+
+def _warc_item(warc_record: Any, record: str) -> Item | None:
+    if warc_record.rec_type not in ("response", "resource"):
+        return None
+    content_type = ""
+    if warc_record.http_headers is not None:
+        content_type = warc_record.http_headers.get_header("Content-Type") or ""
+    else:
+        content_type = warc_record.rec_headers.get_header("Content-Type") or ""
+    if "html" not in content_type.lower():
+        return None
+    url = warc_record.rec_headers.get_header("WARC-Target-URI")
+    body = warc_record.content_stream().read()
+    item = extract_html(body, url=url, record=record)
+    if isinstance(item, RawArticle) and not item.published:
+        warc_date = warc_record.rec_headers.get_header("WARC-Date")
+        item = RawArticle(**{**item.__dict__, "published": warc_date})
+    return item

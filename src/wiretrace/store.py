@@ -1,0 +1,193 @@
+"""The embedded store: one DuckDB file, one table per record type.
+
+Tables are derived from the record dataclasses in ``records.py`` (one column per field), so
+a stage that adds a record type adds one line to ``TABLES`` and nothing else. Articles and
+rejections accumulate across runs; the outputs of analysis stages are replaced whole on
+each ``analyze`` so that re-running is idempotent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pyarrow as pa
+
+from wiretrace import records
+
+T = TypeVar("T")
+
+# record type -> (table name, primary key columns or () for none)
+TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
+    records.Article: ("articles", ("article_id",)),
+    records.Rejection: ("rejections", ()),
+    records.Sentence: ("sentences", ("article_id", "index")),
+    records.Pair: ("pairs", ("article_a", "article_b")),
+    records.Alignment: ("alignments", ()),
+    records.Story: ("stories", ("story_id",)),
+    records.Storyline: ("storylines", ("storyline_id",)),
+    records.Claim: ("claims", ("claim_id",)),
+    records.ClaimNote: ("claim_notes", ()),
+}
+
+_SQL_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+
+
+class StoreError(Exception):
+    """The store file cannot be opened or used; the message says why and what to do."""
+
+
+def _column_types(record_type: type) -> list[tuple[str, type, bool, bool]]:
+    """(name, scalar type, is_tuple, nullable) for each field of a record type."""
+    hints = typing.get_type_hints(record_type)
+    columns = []
+    for field in dataclasses.fields(record_type):
+        hint = hints[field.name]
+        args = typing.get_args(hint)
+        nullable = type(None) in args
+        if nullable:
+            hint = next(a for a in args if a is not type(None))
+        is_tuple = typing.get_origin(hint) is tuple
+        scalar = typing.get_args(hint)[0] if is_tuple else hint
+        columns.append((field.name, scalar, is_tuple, nullable))
+    return columns
+
+
+def _arrow_schema(record_type: type) -> pa.Schema:
+    fields = []
+    for name, scalar, is_tuple, nullable in _column_types(record_type):
+        arrow_type = _ARROW_TYPES[scalar]
+        fields.append(pa.field(name, pa.list_(arrow_type) if is_tuple else arrow_type, nullable))
+    return pa.schema(fields)
+
+
+def to_arrow(record_type: type, rows: Sequence[Any]) -> pa.Table:
+    """Records of one type as an Arrow table with the store's schema."""
+    schema = _arrow_schema(record_type)
+    columns = {f.name: [getattr(r, f.name) for r in rows] for f in dataclasses.fields(record_type)}
+    return pa.table(columns, schema=schema)
+
+
+def table_name(record_type: type) -> str:
+    """The store table that holds records of ``record_type``."""
+    return TABLES[record_type][0]
+
+
+class Store:
+    """An open DuckDB store. Use as a context manager.
+
+    Example:
+        with Store("wiretrace.duckdb") as store:
+            articles = store.load(Article)
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            self.connection = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as error:
+            raise StoreError(
+                f"cannot open the store {self.path}: {error}. "
+                "Another wiretrace process may hold it open; close it or pass another --db FILE."
+            ) from error
+        if not read_only:
+            self._create_tables()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def _create_tables(self) -> None:
+        for record_type, (name, key) in TABLES.items():
+            cols = []
+            for column, scalar, is_tuple, nullable in _column_types(record_type):
+                sql_type = _SQL_TYPES[scalar] + ("[]" if is_tuple else "")
+                cols.append(f'"{column}" {sql_type}{"" if nullable else " NOT NULL"}')
+            if key:
+                cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")")
+            self.connection.execute(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})")
+
+    def insert_new(self, record_type: type, rows: Sequence[Any]) -> int:
+        """Insert rows whose primary key is not stored yet; returns how many were added."""
+        if not rows:
+            return 0
+        name, key = TABLES[record_type]
+        before = self.count(record_type)
+        batch = to_arrow(record_type, rows)  # noqa: F841 - read by DuckDB by name
+        conflict = " ON CONFLICT DO NOTHING" if key else ""
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            self.connection.execute(f"INSERT INTO {name} SELECT * FROM batch{conflict}")
+            self.connection.execute("COMMIT")
+        except Exception:
+            self.connection.execute("ROLLBACK")
+            raise
+        return self.count(record_type) - before
+
+    def replace(self, record_type: type, rows: Sequence[Any]) -> None:
+        """Replace every row of a derived table in one transaction."""
+        self.replace_many({record_type: rows})
+
+    def replace_many(self, tables: dict[type, Sequence[Any]]) -> None:
+        """Replace several derived tables in one transaction: all or nothing."""
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            for record_type, rows in tables.items():
+                name = table_name(record_type)
+                self.connection.execute(f"DELETE FROM {name}")
+                if rows:
+                    batch = to_arrow(record_type, rows)  # noqa: F841 - read by DuckDB by name
+                    self.connection.execute(f"INSERT INTO {name} SELECT * FROM batch")
+            self.connection.execute("COMMIT")
+        except Exception:
+            self.connection.execute("ROLLBACK")
+            raise
+
+    def load(self, record_type: type[T], where: str = "", params: Iterable[Any] = ()) -> list[T]:
+        """Records of one type, optionally filtered by a SQL ``where`` clause with ``?`` params."""
+        name, key = TABLES[record_type]
+        columns = [c[0] for c in _column_types(record_type)]
+        tuples = {c[0] for c in _column_types(record_type) if c[2]}
+        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)} FROM {name}"
+        if where:
+            sql += f" WHERE {where}"
+        if key:
+            sql += " ORDER BY " + ", ".join(f'"{k}"' for k in key)
+        rows = self.connection.execute(sql, list(params)).fetchall()
+        out = []
+        for row in rows:
+            values = {
+                c: (tuple(v) if c in tuples and v is not None else v)
+                for c, v in zip(columns, row, strict=True)
+            }
+            out.append(record_type(**values))
+        return out
+
+    def existing_article_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are stored already."""
+        rows = self.connection.execute(
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def clear_rejections(self, source_path: str) -> None:
+        """Forget earlier rejections of one input: its latest reading replaces them."""
+        self.connection.execute("DELETE FROM rejections WHERE source_path = ?", [source_path])
+
+    def count(self, record_type: type) -> int:
+        result = self.connection.execute(f"SELECT count(*) FROM {table_name(record_type)}").fetchone()
+        return int(result[0]) if result else 0
+
+    def arrow(self, record_type: type) -> pa.Table:
+        """A whole table as Arrow, for export."""
+        return self.connection.sql(f"SELECT * FROM {table_name(record_type)}").to_arrow_table()
