@@ -48,6 +48,13 @@ class PlacesSettings:
 
 
 @dataclass(frozen=True)
+class SourcesSettings:
+    """The source registry (owned by ``sources``): a user CSV/TOML file extends or overrides the shipped one."""
+
+    sources_file: str = ""  # "" = only the registry shipped in wiretrace/data/sources.csv
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings, one section per stage."""
 
@@ -55,6 +62,7 @@ class Settings:
     stories: StoriesSettings = field(default_factory=StoriesSettings)
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     places: PlacesSettings = field(default_factory=PlacesSettings)
+    sources: SourcesSettings = field(default_factory=SourcesSettings)
 
 
 def _section(cls: type, values: dict[str, Any], where: str) -> Any:
