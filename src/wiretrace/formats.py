@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -17,6 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from wiretrace.config import IngestSettings
+
+# trafilatura logs every page it cannot parse at ERROR; we record those as rejections instead
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz")
 
@@ -255,10 +259,10 @@ def read_warc(stream: io.BufferedIOBase, compressed: bool) -> Iterator[Item]:
         offset = start
         try:
             for warc_record in iterator:
+                body = _warc_html_body(warc_record)  # before get_record_offset(), which consumes it
                 offset = start + iterator.get_record_offset()
-                item = _warc_item(warc_record, f"offset {offset}")
-                if item is not None:
-                    yield item
+                if body is not None:
+                    yield _warc_item(warc_record, body, f"offset {offset}")
             return
         except Exception as error:  # warcio raises several kinds on corrupt records
             yield Rejected(
@@ -290,18 +294,19 @@ def _find(stream: io.BufferedIOBase, magic: bytes, position: int) -> int | None:
         base += len(chunk)
 
 
-def _warc_item(warc_record: Any, record: str) -> Item | None:
+def _warc_html_body(warc_record: Any) -> bytes | None:
+    """The payload of an HTML response or resource record, else None."""
     if warc_record.rec_type not in ("response", "resource"):
         return None
-    content_type = ""
-    if warc_record.http_headers is not None:
-        content_type = warc_record.http_headers.get_header("Content-Type") or ""
-    else:
-        content_type = warc_record.rec_headers.get_header("Content-Type") or ""
-    if "html" not in content_type.lower():
+    headers = warc_record.http_headers if warc_record.http_headers is not None else warc_record.rec_headers
+    if "html" not in (headers.get_header("Content-Type") or "").lower():
         return None
+    body: bytes = warc_record.content_stream().read()
+    return body
+
+
+def _warc_item(warc_record: Any, body: bytes, record: str) -> Item:
     url = warc_record.rec_headers.get_header("WARC-Target-URI")
-    body = warc_record.content_stream().read()
     item = extract_html(body, url=url, record=record)
     if isinstance(item, RawArticle) and not item.published:
         warc_date = warc_record.rec_headers.get_header("WARC-Date")

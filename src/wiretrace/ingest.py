@@ -324,7 +324,9 @@ def ingest_paths(
         source_format = "stdin" if path == STDIN else (_kind(path) or "unknown")
         file_rejections: list[Rejection] = []
         try:
+            items_seen = 0
             for item in read_items(path, settings, stdin):
+                items_seen += 1
                 result = finish(item, path, source_format, settings) if isinstance(item, RawArticle) else item
                 if isinstance(result, Rejected):
                     file_rejections.append(Rejection(source_path, result.record, result.reason, result.hint))
@@ -332,6 +334,10 @@ def ingest_paths(
                     already += 1
                 else:
                     pending[result.article_id] = result
+            if not items_seen:
+                file_rejections.append(
+                    Rejection(source_path, None, "no articles found in the file", "check its contents and format")
+                )
         except _TruncatedLines as error:
             file_rejections.append(
                 Rejection(
