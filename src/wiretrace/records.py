@@ -56,21 +56,27 @@ class Pair:
     """Two articles that belong together and how (``stories``).
 
     ``kind`` is one of ``copy``, ``near_copy``, ``rewrite``, ``same_event``.
-    ``article_a`` < ``article_b`` always.
+    ``article_a`` < ``article_b`` always. ``score`` is the same-story evidence in [0, 1].
     """
 
     article_a: str
     article_b: str
     kind: str
+    score: float
     minhash_jaccard: float
     embedding_cosine: float
     aligned_fraction: float  # share of the shorter article's sentences aligned
+    entity_overlap: float  # IDF-weighted Jaccard of the names and numbers both mention
     shared_entities: tuple[str, ...]
+    story_id: str
 
 
 @dataclass(frozen=True)
 class Alignment:
-    """Sentence ``sentence_a`` of ``article_a`` corresponds to ``sentence_b`` of ``article_b`` (``align``)."""
+    """Sentence ``sentence_a`` of ``article_a`` corresponds to ``sentence_b`` of ``article_b`` (``align``).
+
+    A sentence found in one article only is listed with -1 on the other side and score 0.
+    """
 
     article_a: str
     sentence_a: int
@@ -81,14 +87,23 @@ class Alignment:
 
 @dataclass(frozen=True)
 class Story:
-    """Articles that report one event (``stories``)."""
+    """Articles that report one event (``stories``).
+
+    ``story_id`` is ``story-`` plus the id of the earliest member (by date, then id), so it
+    stays the same when later articles join. ``original_ranking`` lists members, most likely
+    original first; ``original_reasons`` explains the first.
+    """
 
     story_id: str
     article_ids: tuple[str, ...]
+    size: int
+    pair_kinds: tuple[str, ...]  # "kind:count", e.g. ("near_copy:2", "rewrite:1")
     headline: str
     date_start: str | None
     date_end: str | None
+    top_entities: tuple[str, ...]
     likely_original: str | None
+    original_ranking: tuple[str, ...]
     original_reasons: tuple[str, ...]
     storyline_id: str | None
 
@@ -100,6 +115,9 @@ class Storyline:
     storyline_id: str
     story_ids: tuple[str, ...]
     label: str
+    shared_entities: tuple[str, ...]
+    date_start: str | None
+    date_end: str | None
 
 
 @dataclass(frozen=True)
@@ -143,3 +161,104 @@ class ClaimNote:
     start: int
     end: int
     reason: str
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    """Claims of one story, across articles, that state the same thing (``provenance``).
+
+    ``canonical`` is the wording of the first appearance (earliest published article, else
+    the story's likely original); ``claim_ids`` and ``article_ids`` are in first-appearance order.
+    """
+
+    group_id: str
+    story_id: str
+    canonical: str
+    canonical_claim: str
+    speaker: str
+    claim_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    first_article: str
+    first_published: str | None
+
+
+@dataclass(frozen=True)
+class ProvenanceChain:
+    """One claim's chain: speaker -> affiliation -> via outlet -> carrying article (``provenance``).
+
+    ``affiliation_id`` / ``via_source_id`` / ``article_source_id`` are source-registry ids:
+    "" when there is none, ``unknown:<name>`` when named but not in the registry.
+    ``affiliation_how``: speaker, role, coreference, via, or "" (unknown).
+    ``via_from_article`` is the article whose credit gave ``via_outlet`` when this copy removed it.
+    ``origin`` is the upstream-origin key used for independence, "" for an unsourced claim;
+    ``party`` groups origins that share an affiliation ("RU:state", "source:reuters").
+    """
+
+    claim_id: str
+    group_id: str
+    story_id: str
+    article_id: str
+    sourcing: str
+    speaker: str
+    affiliation_id: str
+    affiliation: str
+    affiliation_how: str
+    via_outlet: str
+    via_source_id: str
+    via_kind: str
+    via_from_article: str
+    article_outlet: str
+    article_source_id: str
+    article_kind: str
+    origin: str
+    origin_label: str
+    party: str
+    party_label: str
+
+
+@dataclass(frozen=True)
+class Independence:
+    """How many independent upstream origins back a claim group or a whole story (``provenance``).
+
+    ``scope`` is ``claim_group`` or ``story``; ``label`` one of single_source, one_party,
+    independently_corroborated, unsourced; ``summary`` says it in one sentence.
+    """
+
+    scope: str
+    scope_id: str
+    story_id: str
+    articles: int
+    claims: int
+    named_origins: int
+    origins: tuple[str, ...]
+    independent_sources: int
+    parties: tuple[str, ...]
+    label: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where two versions of one story disagree, with both spans (``divergences``).
+
+    ``kind``: number, date, name, designation, actor, framing, name_variant, unsourced_addition.
+    A side with no span (the version that lacks an unsourced addition) has -1/-1.
+    ``conflict`` is False for variants that denote the same thing (transliterations).
+    """
+
+    divergence_id: str
+    story_id: str
+    group_id: str
+    kind: str
+    conflict: bool
+    article_a: str
+    start_a: int
+    end_a: int
+    text_a: str
+    value_a: str
+    article_b: str
+    start_b: int
+    end_b: int
+    text_b: str
+    value_b: str
+    explanation: str

@@ -32,6 +32,10 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     records.Storyline: ("storylines", ("storyline_id",)),
     records.Claim: ("claims", ("claim_id",)),
     records.ClaimNote: ("claim_notes", ()),
+    records.ClaimGroup: ("claim_groups", ("group_id",)),
+    records.ProvenanceChain: ("provenance", ("claim_id",)),
+    records.Independence: ("independence", ("scope", "scope_id")),
+    records.Divergence: ("divergences", ("divergence_id",)),
 }
 
 _SQL_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN"}
