@@ -55,6 +55,25 @@ class SourcesSettings:
 
 
 @dataclass(frozen=True)
+class ProvenanceSettings:
+    """Claim grouping thresholds (owned by ``provenance``); similarities are in [0, 1]."""
+
+    content_similarity: float = 0.72  # two claims' contents, when their sentences are not aligned
+    aligned_similarity: float = 0.5  # when the align stage paired their sentences
+    unattributed_similarity: float = 0.78  # when one version dropped the attribution
+    speaker_similarity: float = 85.0  # rapidfuzz token_set_ratio between two speaker names
+
+
+@dataclass(frozen=True)
+class DivergencesSettings:
+    """What counts as a divergence (owned by ``divergences``)."""
+
+    framing_file: str = ""  # a user TOML of framing families; "" = the shipped data/framing.toml
+    variant_similarity: float = 80.0  # rapidfuzz ratio above which two names are spelling variants
+    sentence_similarity: float = 0.55  # aligned sentences below this are not compared word by word
+
+
+@dataclass(frozen=True)
 class Settings:
     """All settings, one section per stage."""
 
@@ -63,6 +82,8 @@ class Settings:
     claims: ClaimsSettings = field(default_factory=ClaimsSettings)
     places: PlacesSettings = field(default_factory=PlacesSettings)
     sources: SourcesSettings = field(default_factory=SourcesSettings)
+    provenance: ProvenanceSettings = field(default_factory=ProvenanceSettings)
+    divergences: DivergencesSettings = field(default_factory=DivergencesSettings)
 
 
 def _section(cls: type, values: dict[str, Any], where: str) -> Any:

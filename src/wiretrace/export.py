@@ -63,10 +63,17 @@ def _write_tables(store: Store, out: Path, suffix: str) -> dict[str, int]:
     return counts
 
 
+def _write_prov(store: Store, out: Path) -> dict[str, int]:
+    from wiretrace.prov_export import write_prov  # the prov package loads only for this format
+
+    return write_prov(store, out)
+
+
 EXPORTERS: dict[str, Callable[[Store, Path], dict[str, int]]] = {
     "json": _write_json,
     "csv": lambda store, out: _write_tables(store, out, ".csv"),
     "parquet": lambda store, out: _write_tables(store, out, ".parquet"),
+    "prov": _write_prov,
 }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace import segment
+from wiretrace import provenance, segment
 from wiretrace.config import Settings
 from wiretrace.records import Article, Rejection, Sentence
 from wiretrace.store import Store
@@ -42,6 +42,9 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     outputs: dict[type, Sequence[Any]] = {
         Sentence: [s for article in articles for s in sentences[article.article_id]],
     }
+    # provenance runs after the stories, align and claims stages; without them it receives
+    # empty inputs and writes empty tables
+    outputs.update(provenance.stage_outputs(articles, outputs, settings))
     store.replace_many(outputs)
     counts = {"articles": len(articles)}
     counts.update({_plural(t): len(rows) for t, rows in outputs.items()})

@@ -1,0 +1,544 @@
+"""Claim groups, provenance chains and independence counts for the claims of each story.
+
+A claim group holds the claims of one story that state the same thing: compatible speakers
+(same or coreferent, or one version dropped the attribution) and similar content (aligned
+sentences lower the bar). Each claim gets a provenance chain: speaker -> affiliation (the
+registry body the speaker or the role words name) -> via outlet -> carrying article.
+Independence counts distinct upstream origins after collapsing copies and rewrites (articles
+joined by copy/near_copy/rewrite pairs share their credits) and grouping origins that share
+an affiliation (every state outlet and official body of one country is one party).
+
+Example:
+    result = build_provenance(ProvenanceInput(articles, stories, pairs, alignments, claims))
+    for row in result.independence:
+        print(row.summary)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from wiretrace.config import ProvenanceSettings, Settings
+from wiretrace.records import (
+    Alignment,
+    Article,
+    Claim,
+    ClaimGroup,
+    Independence,
+    Pair,
+    ProvenanceChain,
+    Story,
+)
+from wiretrace.sources import Source, SourceRegistry, get_registry, normalise
+
+COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
+_SOURCING_RANK = {"named": 3, "anonymous": 2, "vague": 1, "none": 0}
+_PRONOUNS = frozenset("he she they it we i him her them us who".split())
+# speaker affiliations come from bodies and governments, not from outlets that merely carry words
+_AFFILIATION_KINDS = frozenset({"official_body", "armed_group", "international_body", "state_agency"})
+
+
+@dataclass(frozen=True)
+class ProvenanceInput:
+    """The records provenance reads: the outputs of ingest, stories, align and claims."""
+
+    articles: Sequence[Article]
+    stories: Sequence[Story]
+    pairs: Sequence[Pair] = ()
+    alignments: Sequence[Alignment] = ()
+    claims: Sequence[Claim] = ()
+
+
+@dataclass(frozen=True)
+class ProvenanceResult:
+    """Claim groups, one chain per claim, and independence per group and per story."""
+
+    groups: list[ClaimGroup] = field(default_factory=list)
+    chains: list[ProvenanceChain] = field(default_factory=list)
+    independence: list[Independence] = field(default_factory=list)
+
+
+class _UnionFind:
+    """Disjoint sets over string keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def _short_hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def _speaker_key(claim: Claim) -> str:
+    """The claim's speaker, normalised; "" for no speaker or an unresolved pronoun."""
+    key = normalise(claim.speaker_canonical or claim.speaker)
+    return "" if key in _PRONOUNS else key
+
+
+def _content_key(text: str) -> str:
+    return re.sub(r"\s+", " ", normalise(text)).strip()
+
+
+def speakers_compatible(a: Claim, b: Claim, registry: SourceRegistry, settings: ProvenanceSettings) -> bool:
+    """Whether two claims can come from the same speaker (same, coreferent, or attribution dropped)."""
+    key_a, key_b = _speaker_key(a), _speaker_key(b)
+    if not key_a or not key_b:
+        # a rewrite that drops the attribution keeps the claim; two different named speakers never merge
+        return not key_a and not key_b or "none" in (a.sourcing, b.sourcing) or a.sourcing == b.sourcing
+    if key_a == key_b:
+        return True
+    source_a, source_b = registry.lookup(key_a), registry.lookup(key_b)
+    if source_a and source_b:
+        return source_a.source_id == source_b.source_id
+    last_a, last_b = key_a.split()[-1], key_b.split()[-1]
+    if last_a == last_b and len(last_a) > 2:
+        return True  # "Vladimir Putin" / "Putin"; "the ministry" / "Ministry of Health"
+    return fuzz.token_set_ratio(key_a, key_b) >= settings.speaker_similarity
+
+
+def content_similarity(a: Claim, b: Claim) -> float:
+    """Similarity in [0, 1] of two claims' contents, robust to reordering and to one being shorter."""
+    text_a, text_b = _content_key(a.content), _content_key(b.content)
+    if not text_a or not text_b:
+        return 0.0
+    # token_set alone rewards a tiny shared phrase; average it with the order-free full ratio
+    return (fuzz.token_set_ratio(text_a, text_b) + fuzz.token_sort_ratio(text_a, text_b)) / 200.0
+
+
+def _first_order(story: Story, articles: dict[str, Article]) -> dict[str, tuple[str, int, str]]:
+    """A sort key per article of the story: published date, then rank as likely original, then id."""
+    ranking = list(getattr(story, "original_ranking", ()) or ())
+    if story.likely_original and story.likely_original not in ranking:
+        ranking.insert(0, story.likely_original)
+    keys = {}
+    for article_id in story.article_ids:
+        article = articles.get(article_id)
+        published = (article.published or "") if article else ""
+        rank = ranking.index(article_id) if article_id in ranking else len(ranking)
+        keys[article_id] = (published[:10] or "9999", rank, article_id)
+    return keys
+
+
+def _story_of_claims(data: ProvenanceInput) -> dict[str, str]:
+    """Article id -> story id; an article in no story stands alone as ``article:<id>``."""
+    story_of: dict[str, str] = {}
+    for story in data.stories:
+        for article_id in story.article_ids:
+            story_of.setdefault(article_id, story.story_id)
+    for claim in data.claims:
+        story_of.setdefault(claim.article_id, f"article:{claim.article_id}")
+    return story_of
+
+
+def group_claims(
+    data: ProvenanceInput, registry: SourceRegistry, settings: ProvenanceSettings
+) -> list[ClaimGroup]:
+    """Group the claims of each story that state the same thing, across articles.
+
+    Args:
+        data: the stage inputs (claims, stories, alignments, articles).
+        registry: the source registry, to tell two named bodies apart.
+        settings: similarity thresholds.
+    Returns:
+        one ClaimGroup per distinct statement (singletons included), ordered by story and first claim.
+    Example:
+        groups = group_claims(data, get_registry(), ProvenanceSettings())
+    """
+    articles = {a.article_id: a for a in data.articles}
+    story_of = _story_of_claims(data)
+    stories = {s.story_id: s for s in data.stories}
+    aligned = {
+        (al.article_a, al.sentence_a, al.article_b, al.sentence_b)
+        for al in data.alignments
+        if al.sentence_a >= 0 and al.sentence_b >= 0
+    }
+    by_story: dict[str, list[Claim]] = defaultdict(list)
+    for claim in data.claims:
+        by_story[story_of[claim.article_id]].append(claim)
+    groups: list[ClaimGroup] = []
+    for story_id in sorted(by_story):
+        claims = sorted(by_story[story_id], key=lambda c: c.claim_id)
+        sets = _UnionFind()
+        for index, a in enumerate(claims):
+            sets.find(a.claim_id)
+            for b in claims[index + 1 :]:
+                if a.article_id == b.article_id or not speakers_compatible(a, b, registry, settings):
+                    continue
+                is_aligned = (a.article_id, a.sentence_index, b.article_id, b.sentence_index) in aligned or (
+                    b.article_id,
+                    b.sentence_index,
+                    a.article_id,
+                    a.sentence_index,
+                ) in aligned
+                threshold = settings.aligned_similarity if is_aligned else settings.content_similarity
+                if "none" in (a.sourcing, b.sourcing) and a.sourcing != b.sourcing:
+                    threshold = max(threshold, settings.unattributed_similarity)
+                if content_similarity(a, b) >= threshold:
+                    sets.union(a.claim_id, b.claim_id)
+        members: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            members[sets.find(claim.claim_id)].append(claim)
+        story = stories.get(story_id) or _solo_story(story_id, claims)
+        order = _first_order(story, articles)
+        for group_members in members.values():
+            groups.append(_make_group(story_id, group_members, order, articles))
+    groups.sort(key=lambda g: (g.story_id, g.claim_ids[0]))
+    return groups
+
+
+def _solo_story(story_id: str, claims: Sequence[Claim]) -> Story:
+    """A stand-in story for claims whose article no story holds."""
+    article_ids = tuple(sorted({c.article_id for c in claims}))
+    values: dict[str, object] = {}
+    for name, annotation in Story.__annotations__.items():
+        kind = str(annotation)
+        values[name] = (
+            () if kind.startswith("tuple") else None if "None" in kind else 0 if kind == "int" else ""
+        )
+    values.update(story_id=story_id, article_ids=article_ids, likely_original=None)
+    return Story(**values)  # type: ignore[arg-type]
+
+
+def _make_group(
+    story_id: str, members: list[Claim], order: dict[str, tuple[str, int, str]], articles: dict[str, Article]
+) -> ClaimGroup:
+    members = sorted(
+        members, key=lambda c: (order.get(c.article_id, ("9999", 99, c.article_id)), c.content_start)
+    )
+    first = members[0]
+    named = [c for c in members if _speaker_key(c)]
+    speaker = max(named, key=lambda c: len(c.speaker_canonical or c.speaker)) if named else None
+    article_ids = tuple(dict.fromkeys(c.article_id for c in members))
+    first_article = articles.get(first.article_id)
+    return ClaimGroup(
+        group_id="g-" + _short_hash(story_id, *sorted(c.claim_id for c in members)),
+        story_id=story_id,
+        canonical=first.content,
+        canonical_claim=first.claim_id,
+        speaker=(speaker.speaker_canonical or speaker.speaker) if speaker else "",
+        claim_ids=tuple(c.claim_id for c in members),
+        article_ids=article_ids,
+        first_article=first.article_id,
+        first_published=first_article.published if first_article else None,
+    )
+
+
+def _copy_components(pairs: Iterable[Pair]) -> _UnionFind:
+    """Articles joined by copy, near-copy or rewrite pairs: one upstream item each."""
+    sets = _UnionFind()
+    for pair in pairs:
+        if pair.kind in COPY_KINDS:
+            sets.union(pair.article_a, pair.article_b)
+    return sets
+
+
+def _registry_id(source: Source | None, name: str) -> str:
+    if source is not None:
+        return source.source_id
+    return "unknown:" + normalise(name).replace(" ", "_") if name.strip() else ""
+
+
+def speaker_affiliation(claim: Claim, registry: SourceRegistry) -> tuple[Source | None, str]:
+    """The body or government a claim's speaker speaks for, and how it was found (speaker or role)."""
+    for text in (claim.speaker_canonical, claim.speaker):
+        source = registry.lookup(text)
+        if source is not None and source.kind in _AFFILIATION_KINDS:
+            return source, "speaker"
+    for text in (claim.speaker_role, claim.speaker_canonical, claim.speaker):
+        mentions = [m for m in registry.find_in_text(text or "") if m.source.kind in _AFFILIATION_KINDS]
+        if mentions:
+            # the widest mention is the most specific body ("Russian General Staff" over "Russian")
+            best = max(mentions, key=lambda m: m.end - m.start)
+            return best.source, "role"
+    return None, ""
+
+
+def build_chains(
+    data: ProvenanceInput, groups: Sequence[ClaimGroup], registry: SourceRegistry
+) -> list[ProvenanceChain]:
+    """One provenance chain per claim, with copies sharing the credits of their upstream item.
+
+    Example:
+        chains = build_chains(data, group_claims(data, registry, settings), registry)
+    """
+    articles = {a.article_id: a for a in data.articles}
+    claims = {c.claim_id: c for c in data.claims}
+    components = _copy_components(data.pairs)
+    affiliations: dict[str, tuple[Source | None, str]] = {
+        cid: speaker_affiliation(c, registry) for cid, c in claims.items()
+    }
+    # coreference: a speaker resolved once in an article is resolved everywhere in that article
+    by_speaker: dict[tuple[str, str], Source] = {}
+    for cid, (source, _) in affiliations.items():
+        claim = claims[cid]
+        if source is not None and _speaker_key(claim):
+            by_speaker.setdefault((claim.article_id, _speaker_key(claim)), source)
+    chains: list[ProvenanceChain] = []
+    for group in groups:
+        members = [claims[c] for c in group.claim_ids if c in claims]
+        # copies share credits: the first member of a copy component that names a via gives it to all
+        credit: dict[str, Claim] = {}
+        group_affiliation: Source | None = None
+        for claim in members:
+            component = components.find(claim.article_id)
+            if claim.via_outlet.strip() and component not in credit:
+                credit[component] = claim
+            group_affiliation = group_affiliation or affiliations[claim.claim_id][0]
+        for claim in members:
+            if affiliations[claim.claim_id][0] is None and group_affiliation and _speaker_key(claim):
+                # the same speaker, resolved in another version of the claim
+                by_speaker.setdefault((claim.article_id, _speaker_key(claim)), group_affiliation)
+            chains.append(
+                _chain(claim, group, credit, components, affiliations, by_speaker, articles, registry)
+            )
+    return chains
+
+
+def _chain(
+    claim: Claim,
+    group: ClaimGroup,
+    credit: dict[str, Claim],
+    components: _UnionFind,
+    affiliations: dict[str, tuple[Source | None, str]],
+    by_speaker: dict[tuple[str, str], Source],
+    articles: dict[str, Article],
+    registry: SourceRegistry,
+) -> ProvenanceChain:
+    """The chain of one claim (see ``ProvenanceChain``)."""
+    component = components.find(claim.article_id)
+    affiliation, how = affiliations[claim.claim_id]
+    if affiliation is None and _speaker_key(claim):
+        affiliation = by_speaker.get((claim.article_id, _speaker_key(claim)))
+        how = "coreference" if affiliation else ""
+    via_claim = claim if claim.via_outlet.strip() else credit.get(component)
+    via_name = via_claim.via_outlet.strip() if via_claim else ""
+    via_source = registry.lookup(via_name) if via_name else None
+    article = articles.get(claim.article_id)
+    outlet_name = (article.outlet or "") if article else ""
+    outlet = registry.lookup(outlet_name) or registry.by_domain(article.url if article else None)
+    speaker = claim.speaker_canonical or claim.speaker
+    speaker_key = _speaker_key(claim) or normalise(group.speaker)
+
+    # the origin is who said it through which upstream report; the party is whose side that is
+    if claim.sourcing == "none" and not via_name:
+        origin, origin_label, party, party_label = "", "", "", ""
+    else:
+        who = affiliation.source_id if affiliation and how == "speaker" else speaker_key
+        if not who:
+            who = f"{claim.sourcing}@{component}"  # anonymous/vague: one per upstream item
+        via_key = _registry_id(via_source, via_name)
+        origin = f"{who}|{via_key}" if via_key else who
+        origin_label = " via ".join(
+            x
+            for x in (speaker or f"{claim.sourcing} source", via_source.name if via_source else via_name)
+            if x
+        )
+        if affiliation is None and via_source is not None and via_source.ownership == "state":
+            affiliation, how = via_source, "via"
+        if affiliation is not None:
+            party, party_label = registry.affiliation(affiliation), registry.affiliation_label(affiliation)
+        elif speaker_key and claim.sourcing == "named":
+            party, party_label = f"speaker:{speaker_key}", speaker
+        elif via_source is not None:
+            party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
+        elif outlet is not None:
+            party, party_label = registry.affiliation(outlet), registry.affiliation_label(outlet)
+        else:
+            party, party_label = f"item:{component}", f"{claim.sourcing} source in {claim.article_id}"
+    return ProvenanceChain(
+        claim_id=claim.claim_id,
+        group_id=group.group_id,
+        story_id=group.story_id,
+        article_id=claim.article_id,
+        sourcing=claim.sourcing,
+        speaker=speaker,
+        affiliation_id=affiliation.source_id if affiliation else "",
+        affiliation=affiliation.name if affiliation else "",
+        affiliation_how=how if affiliation else "",
+        via_outlet=via_name,
+        via_source_id=_registry_id(via_source, via_name),
+        via_kind=via_source.kind if via_source else ("unknown_site" if via_name else ""),
+        via_from_article=via_claim.article_id if via_claim and via_claim is not claim else "",
+        article_outlet=outlet.name if outlet else outlet_name,
+        article_source_id=_registry_id(outlet, outlet_name),
+        article_kind=outlet.kind if outlet else "unknown_site",
+        origin=origin,
+        origin_label=origin_label,
+        party=party,
+        party_label=party_label,
+    )
+
+
+def _label(chains: Sequence[ProvenanceChain]) -> tuple[str, list[str], list[str], int]:
+    """(label, origin labels, party labels, named origins) for a set of chains."""
+    sourced = [c for c in chains if c.origin]
+    origins = dict.fromkeys(c.origin for c in sourced)
+    origin_labels = list(
+        dict.fromkeys(next(c.origin_label for c in sourced if c.origin == o) for o in origins)
+    )
+    parties = dict.fromkeys(c.party for c in sourced)
+    party_labels = list(dict.fromkeys(next(c.party_label for c in sourced if c.party == p) for p in parties))
+    named = len({c.origin for c in sourced if c.sourcing == "named" or c.via_outlet})
+    if not sourced:
+        label = "unsourced"
+    elif len(origins) == 1:
+        label = "single_source"
+    elif len(parties) == 1:
+        label = "one_party"
+    else:
+        label = "independently_corroborated"
+    return label, origin_labels, party_labels, named
+
+
+def story_summary(articles: int, claims: int, named: int, label: str, parties: Sequence[str]) -> str:
+    """One sentence on how a story is sourced.
+
+    Example:
+        story_summary(5, 19, 3, "one_party", ["Russian state"])
+        # '5 articles, 19 claims, 3 named upstream origins, all Russian state; no independent confirmation'
+    """
+    head = f"{articles} article{'s' * (articles != 1)}, {claims} claim{'s' * (claims != 1)}, "
+    head += f"{named or 'no'} named upstream origin{'s' * (named != 1)}"
+    if label == "unsourced":
+        return head + "; nothing in it is attributed to a source"
+    if label == "independently_corroborated":
+        shown = ", ".join(parties[:4]) + (f" and {len(parties) - 4} more" if len(parties) > 4 else "")
+        return head + f", from {len(parties)} independent parties ({shown})"
+    party = parties[0] if parties else "one source"
+    if label == "single_source":
+        return head + f", one origin ({party}); no independent confirmation"
+    return head + f", all {party}; no independent confirmation"
+
+
+def independence(
+    groups: Sequence[ClaimGroup], chains: Sequence[ProvenanceChain], stories: Sequence[Story]
+) -> list[Independence]:
+    """Independence per claim group and per story, with a one-sentence summary each.
+
+    Example:
+        rows = independence(groups, chains, stories)
+    """
+    by_group: dict[str, list[ProvenanceChain]] = defaultdict(list)
+    by_story: dict[str, list[ProvenanceChain]] = defaultdict(list)
+    for chain in chains:
+        by_group[chain.group_id].append(chain)
+        by_story[chain.story_id].append(chain)
+    rows: list[Independence] = []
+    for group in groups:
+        members = by_group.get(group.group_id, [])
+        label, origins, parties, named = _label(members)
+        summary = story_summary(len(group.article_ids), len(members), named, label, parties)
+        rows.append(
+            _row(
+                "claim_group",
+                group.group_id,
+                group.story_id,
+                group.article_ids,
+                members,
+                label,
+                origins,
+                parties,
+                named,
+                summary,
+            )
+        )
+    story_articles = {s.story_id: s.article_ids for s in stories}
+    for story_id, members in sorted(by_story.items()):
+        label, origins, parties, named = _label(members)
+        article_ids = story_articles.get(story_id) or tuple(dict.fromkeys(c.article_id for c in members))
+        summary = story_summary(len(article_ids), len(members), named, label, parties)
+        rows.append(
+            _row("story", story_id, story_id, article_ids, members, label, origins, parties, named, summary)
+        )
+    return rows
+
+
+def _row(
+    scope: str,
+    scope_id: str,
+    story_id: str,
+    article_ids: Sequence[str],
+    members: Sequence[ProvenanceChain],
+    label: str,
+    origins: list[str],
+    parties: list[str],
+    named: int,
+    summary: str,
+) -> Independence:
+    return Independence(
+        scope=scope,
+        scope_id=scope_id,
+        story_id=story_id,
+        articles=len(article_ids),
+        claims=len(members),
+        named_origins=named,
+        origins=tuple(origins),
+        independent_sources=len(parties),
+        parties=tuple(parties),
+        label=label,
+        summary=summary,
+    )
+
+
+def build_provenance(
+    data: ProvenanceInput, settings: ProvenanceSettings | None = None, registry: SourceRegistry | None = None
+) -> ProvenanceResult:
+    """Claim groups, provenance chains and independence for every story.
+
+    Args:
+        data: articles, stories, pairs, alignments and claims (empty claims give an empty result).
+        settings: thresholds; defaults when None.
+        registry: the source registry; the shipped one when None.
+    Returns:
+        a ProvenanceResult with groups, chains and independence rows.
+    Example:
+        result = build_provenance(ProvenanceInput(articles, stories, pairs, alignments, claims))
+    """
+    settings = settings or ProvenanceSettings()
+    if not data.claims:
+        return ProvenanceResult()
+    registry = registry or get_registry()
+    groups = group_claims(data, registry, settings)
+    chains = build_chains(data, groups, registry)
+    return ProvenanceResult(
+        groups=groups, chains=chains, independence=independence(groups, chains, data.stories)
+    )
+
+
+def stage_outputs(
+    articles: Sequence[Article], outputs: Mapping[type, Sequence[Any]], settings: Settings
+) -> dict[type, list[Any]]:
+    """The pipeline step: reads the stories/align/claims outputs (empty when those stages are absent).
+
+    Example:
+        outputs.update(stage_outputs(articles, outputs, settings))
+    """
+    data = ProvenanceInput(
+        articles=articles,
+        stories=list(outputs.get(Story, ())),
+        pairs=list(outputs.get(Pair, ())),
+        alignments=list(outputs.get(Alignment, ())),
+        claims=list(outputs.get(Claim, ())),
+    )
+    registry = get_registry(settings.sources.sources_file or None)
+    result = build_provenance(data, settings.provenance, registry)
+    return {ClaimGroup: result.groups, ProvenanceChain: result.chains, Independence: result.independence}
