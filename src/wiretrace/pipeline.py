@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace import provenance, segment
+from wiretrace import provenance, segment, stories
 from wiretrace.config import Settings
-from wiretrace.records import Article, Rejection, Sentence
+from wiretrace.records import Alignment, Article, Pair, Rejection, Sentence, Story, Storyline
 from wiretrace.store import Store
 
 
@@ -42,6 +42,15 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     outputs: dict[type, Sequence[Any]] = {
         Sentence: [s for article in articles for s in sentences[article.article_id]],
     }
+    story_result = stories.build_stories(articles, sentences, settings.stories)
+    outputs.update(
+        {
+            Pair: story_result.pairs,
+            Alignment: story_result.alignments,
+            Story: story_result.stories,
+            Storyline: story_result.storylines,
+        }
+    )
     # provenance runs after the stories, align and claims stages; without them it receives
     # empty inputs and writes empty tables
     outputs.update(provenance.stage_outputs(articles, outputs, settings))

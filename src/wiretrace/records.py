@@ -262,3 +262,92 @@ class Divergence:
     text_b: str
     value_b: str
     explanation: str
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """One place name as found in an article and what it resolved to (``places``).
+
+    ``status``: resolved, ambiguous (chosen, but a near candidate remains), unresolved
+    (``place_id`` empty). ``match``: exact, variant, skeleton, prefix_dropped, feature,
+    region_of, none. ``candidates``: "place_id name (CC.admin1) score=..", best first.
+    """
+
+    mention_id: str
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    place_id: str
+    status: str
+    confidence: float
+    match: str
+    reason: str
+    evidence: str  # why the text was taken as a place: ner:GPE, locative cue, designator...
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer place that at least one mention resolved to (``places``).
+
+    ``place_id``: gn:<GeoNames id>, country:<ISO>, admin1:<ISO>.<code>, feature:<slug>.
+    ``precision``: populated_place, region, country, feature.
+    """
+
+    place_id: str
+    geonames_id: int | None
+    name: str
+    kind: str
+    feature_class: str
+    country_code: str
+    admin1_code: str
+    admin1_name: str
+    lat: float
+    lon: float
+    population: int
+    precision: str
+    mention_count: int
+    article_count: int
+    spellings: tuple[str, ...]  # the mentions as found in the text
+
+
+@dataclass(frozen=True)
+class Event:
+    """A claimed event stated in an article, in the spirit of an ACLED record (``events``).
+
+    ``event_type``: territorial_control, attack, casualties, statement, other.
+    ``status``: claimed, disputed (another source contradicts it), independently_corroborated.
+    The claimant is who says it happened; an article's own unsourced assertion has
+    ``claimant_kind`` "article". ``date_precision``: day, month, year, reported (the
+    article's date, no date in the sentence), none.
+    """
+
+    event_id: str
+    article_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+    event_type: str
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    negated: bool
+    actors: tuple[str, ...]
+    place_id: str
+    place_name: str
+    lat: float | None
+    lon: float | None
+    geo_precision: str
+    date: str | None
+    date_precision: str
+    claimant: str
+    claimant_kind: str
+    via_outlet: str
+    source_chain: tuple[str, ...]
+    claim_id: str
+    group_id: str
+    status: str
+    status_reason: str

@@ -1,0 +1,104 @@
+"""Static sentence embeddings from the weights shipped inside the wordllama wheel.
+
+wordllama's own ``WordLlama.load`` looks for its tokenizer in ``wordllama/tokenizer/`` while
+the wheel ships it in ``wordllama/tokenizers/``, and then falls back to a network download.
+We open both files straight from the installed package folder (no network, ever) and pool
+token vectors ourselves: an embedding is the mean of its token vectors, L2-normalised.
+The model loads once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+F32 = NDArray[np.float32]
+
+
+class EmbeddingsUnavailable(RuntimeError):
+    """The wordllama package or its bundled weights are missing."""
+
+
+@dataclass(frozen=True)
+class StaticModel:
+    """A token embedding table and the tokenizer that indexes it."""
+
+    table: F32
+    tokenizer: Any
+    weights_path: str
+
+
+def package_files() -> tuple[Path, Path]:
+    """(weights .safetensors, tokenizer .json) inside the installed wordllama package."""
+    try:
+        import wordllama
+    except ImportError as error:
+        raise EmbeddingsUnavailable("wordllama is not installed: pip install wordllama") from error
+    folder = Path(wordllama.__file__).parent
+    weights = sorted((folder / "weights").glob("*.safetensors"))
+    # prefer the full-precision (non-binary) table
+    weights = [w for w in weights if "binary" not in w.name] or weights
+    tokenizers = [p for sub in ("tokenizers", "tokenizer") for p in sorted((folder / sub).glob("*.json"))]
+    if not weights or not tokenizers:
+        raise EmbeddingsUnavailable(
+            f"no bundled weights/tokenizer under {folder}; "
+            "reinstall wordllama (pip install --force-reinstall wordllama)"
+        )
+    return weights[0], tokenizers[0]
+
+
+@functools.cache
+def load_model() -> StaticModel:
+    """The bundled wordllama model, loaded once per process, offline."""
+    from safetensors import safe_open
+    from tokenizers import Tokenizer
+
+    weights, tokenizer_file = package_files()
+    with safe_open(str(weights), framework="np", device="cpu") as handle:
+        key = "embedding.weight" if "embedding.weight" in handle.keys() else next(iter(handle.keys()))
+        table = np.ascontiguousarray(handle.get_tensor(key).astype(np.float32))
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return StaticModel(table, tokenizer, str(weights))
+
+
+def embed(texts: Sequence[str], max_tokens: int = 512) -> F32:
+    """Unit-length embeddings (rows) of texts; an empty text gets a zero row.
+
+    Args:
+        texts: sentences or whole articles.
+        max_tokens: tokens kept per text (static pooling: more adds little).
+    Returns:
+        float32 array of shape (len(texts), dim).
+    Example:
+        >>> vectors = embed(["Troops entered the city.", "Soldiers moved into the town.", "Bake at 200C."])
+        >>> bool(vectors[0] @ vectors[1] > vectors[0] @ vectors[2])
+        True
+    """
+    model = load_model()
+    dim = model.table.shape[1]
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    # lone surrogates (from badly decoded input) make the tokenizer raise: replace them
+    clean = [t if t.isascii() else t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+    encodings = model.tokenizer.encode_batch(clean, add_special_tokens=False)
+    lengths = np.fromiter((min(len(e.ids), max_tokens) for e in encodings), dtype=np.int64, count=len(texts))
+    ids = np.fromiter(
+        (i for e in encodings for i in e.ids[:max_tokens]), dtype=np.int64, count=int(lengths.sum())
+    )
+    np.clip(ids, 0, model.table.shape[0] - 1, out=ids)
+    vectors = model.table[ids]
+    sums = np.zeros((len(texts), dim), dtype=np.float32)
+    nonempty = lengths > 0
+    if ids.size:
+        starts = np.cumsum(lengths) - lengths
+        sums[nonempty] = np.add.reduceat(vectors, starts[nonempty], axis=0)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)

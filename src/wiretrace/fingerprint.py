@@ -1,0 +1,367 @@
+"""Copies and near-copies at scale: word hashing, MinHash signatures and LSH, all in numpy.
+
+Every step works on whole batches of arrays so that Python is crossed once per batch, never
+once per word or shingle: texts are joined into one byte buffer, words are found and hashed
+with vectorised byte operations, shingles are combined word hashes, and signatures use
+one-permutation hashing (one hash per shingle, not one per permutation) with rotation
+densification. LSH banding sorts band keys and emits the pairs of each bucket. See
+docs/decisions.md for the measurements against rensa and datasketch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+U64 = NDArray[np.uint64]
+I64 = NDArray[np.int64]
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_SHINGLE_MULT = np.uint64(0x100000001B3)
+
+# bytes that belong to words: ASCII letters and digits, and every non-ASCII byte (letters
+# of other scripts), except the punctuation handled in ``_word_mask``
+_IS_WORD = np.zeros(256, dtype=bool)
+for _lo, _hi in ((48, 58), (65, 91), (97, 123), (128, 256)):
+    _IS_WORD[_lo:_hi] = True
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[65:91] += 32
+# masks keeping the first n bytes of a little-endian 8-byte window, n = 0..8
+_KEEP = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class FingerprintOptions:
+    """How texts are shingled and sketched."""
+
+    shingle_words: int = 4
+    num_perm: int = 128
+    bands: int = 32
+    seed: int = 7
+    max_bucket: int = 64  # buckets larger than this link their members to one member only
+    batch_docs: int = 10_000
+    threads: int = 2
+
+
+@dataclass(frozen=True)
+class Sketches:
+    """Per text: MinHash signature row, normalised-text key (equal = copy) and word count."""
+
+    signatures: NDArray[np.uint32]
+    keys: U64
+    word_counts: I64
+
+
+@dataclass(frozen=True)
+class NearDuplicates:
+    """Candidate pairs (row indices, a < b) with their estimated Jaccard and exact-copy flag."""
+
+    left: I64
+    right: I64
+    jaccard: NDArray[np.float32]
+    exact: NDArray[np.bool_]
+    sketches: Sketches
+
+
+def mix64(values: U64) -> U64:
+    """splitmix64 finaliser, vectorised (uint64 arithmetic wraps, as intended)."""
+    z = values ^ (values >> np.uint64(30))
+    z = z * _MIX1
+    z ^= z >> np.uint64(27)
+    z *= _MIX2
+    z ^= z >> np.uint64(31)
+    return z
+
+
+def _word_mask(codes: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """True for bytes inside words, padded with one False on each side.
+
+    Typographic punctuation (U+2000-U+206F: curly quotes, dashes, ellipsis) and NBSP separate words.
+    """
+    inside = np.zeros(codes.size + 2, dtype=bool)
+    inside[1:-1] = _IS_WORD[codes]
+    if codes.size >= 3:
+        lead = np.flatnonzero((codes[:-2] == 0xE2) & ((codes[1:-1] == 0x80) | (codes[1:-1] == 0x81)))
+        for shift in range(1, 4):
+            inside[lead + shift] = False
+    if codes.size >= 2:
+        nbsp = np.flatnonzero((codes[:-1] == 0xC2) & (codes[1:] == 0xA0))
+        inside[nbsp + 1] = False
+        inside[nbsp + 2] = False
+    return inside
+
+
+def _hash_batch(texts: Sequence[str]) -> tuple[U64, I64]:
+    """Word hashes and per-text word counts for one batch of texts."""
+    parts = [text.encode("utf-8", "replace") for text in texts]
+    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    codes = np.frombuffer(b"\n".join(parts), dtype=np.uint8)
+    del parts
+    inside = _word_mask(codes)
+    bounds = np.flatnonzero(inside[1:] != inside[:-1])
+    del inside
+    starts, ends = bounds[0::2], bounds[1::2]
+    lowered = np.zeros(codes.size + 8, dtype=np.uint8)
+    np.take(_LOWER, codes, out=lowered[: codes.size])
+    # every byte offset seen as the start of an unaligned little-endian 8-byte window
+    windows = np.ndarray(shape=(codes.size + 1,), dtype="<u8", buffer=lowered.data, strides=(1,))
+    length = ends - starts
+    words = (windows[starts] & _KEEP[np.minimum(length, 8)]) * _MIX1
+    long_words = np.flatnonzero(length > 8)
+    words[long_words] += windows[ends[long_words] - 8] * _MIX2
+    words += length.astype(np.uint64)
+    text_starts = np.zeros(lengths.size, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=text_starts[1:])
+    first_word = np.searchsorted(starts, text_starts)
+    counts = np.diff(np.append(first_word, starts.size)).astype(np.int64)
+    return words, counts
+
+
+def _shingles(words: U64, counts: I64, width: int) -> tuple[U64, I64]:
+    """Mixed hashes of every run of ``width`` words inside one text, and shingles per text.
+
+    A text shorter than ``width`` words gets one shingle: the hash of all its words.
+    """
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    span = max(words.size - width + 1, 0)
+    combined = words[:span].copy()
+    for step in range(1, width):
+        combined *= _SHINGLE_MULT
+        combined += words[step : step + span]
+    valid = np.ones(span, dtype=bool)
+    # the last width-1 start positions of each text would cross into the next text
+    for back in range(1, width):
+        position = ends - back
+        valid[position[(position >= starts) & (position < span)]] = False
+    shingle_counts = np.maximum(counts - width + 1, 0)
+    short = np.flatnonzero((counts > 0) & (counts < width))
+    if short.size == 0:
+        return mix64(combined[valid]), shingle_counts
+    # rare path (texts of a few words): rebuild per text to keep the order of texts
+    out: list[U64] = []
+    kept = combined[valid]
+    offsets = np.concatenate(([0], np.cumsum(shingle_counts)))
+    for text in range(counts.size):
+        if 0 < counts[text] < width:
+            value = 0
+            for word in words[starts[text] : ends[text]].tolist():
+                value = (value * int(_SHINGLE_MULT) + word) & 0xFFFFFFFFFFFFFFFF
+            out.append(np.array([value], dtype=np.uint64))
+        else:
+            out.append(kept[offsets[text] : offsets[text + 1]])
+    shingle_counts[short] = 1
+    return mix64(np.concatenate(out)), shingle_counts
+
+
+def _signatures(shingled: U64, counts: I64, num_perm: int, seed: int) -> NDArray[np.uint32]:
+    """One-permutation MinHash with rotation densification: (texts, num_perm) uint32.
+
+    Rows of texts without any shingle are all 0xFFFFFFFF and match nothing in ``lsh_pairs``.
+    """
+    n_texts = counts.size
+    bits = num_perm.bit_length() - 1
+    owner = np.repeat(np.arange(n_texts, dtype=np.int64), counts)
+    hashed = shingled if seed == 0 else mix64(shingled ^ np.uint64(seed))
+    slot = owner * num_perm
+    if bits:
+        slot += (hashed >> np.uint64(64 - bits)).astype(np.int64)
+    flat = np.full(n_texts * num_perm, _EMPTY, dtype=np.uint32)
+    np.minimum.at(flat, slot, (hashed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    return _densify(flat.reshape(n_texts, num_perm))
+
+
+def _segment_sums(values: U64, counts: I64) -> U64:
+    """Wrapping per-segment sums (reduceat is wrong for empty segments, so those stay 0)."""
+    out = np.zeros(counts.size, dtype=np.uint64)
+    nonempty = counts > 0
+    if values.size:
+        starts = np.cumsum(counts) - counts
+        out[nonempty] = np.add.reduceat(values, starts[nonempty])
+    return out
+
+
+def _sketch_batch(texts: Sequence[str], options: FingerprintOptions) -> Sketches:
+    """Signatures, copy keys and word counts of one batch."""
+    words, counts = _hash_batch(texts)
+    shingled, shingle_counts = _shingles(words, counts, options.shingle_words)
+    sig = _signatures(shingled, shingle_counts, options.num_perm, options.seed)
+    # order-free sum of the (order-aware) shingles: equal for texts equal after normalisation
+    keys = mix64(_segment_sums(shingled, shingle_counts) ^ counts.astype(np.uint64))
+    return Sketches(sig, keys, counts)
+
+
+def sketch(texts: Sequence[str], options: FingerprintOptions | None = None) -> Sketches:
+    """MinHash signatures, normalised-text keys and word counts of every text.
+
+    Args:
+        texts: the texts, in memory.
+        options: shingle width, signature size, batch size, threads.
+    Returns:
+        one signature row, copy key and word count per text, in input order.
+    Example:
+        >>> s = sketch(["The cat sat on the mat.", "the CAT sat on  the mat", "Dogs bark loudly at night."])
+        >>> bool(s.keys[0] == s.keys[1]), bool(s.keys[0] == s.keys[2])
+        (True, False)
+    """
+    options = options or FingerprintOptions()
+    if options.num_perm < 1 or options.num_perm & (options.num_perm - 1):
+        raise ValueError(f"num_perm must be a power of two, got {options.num_perm}")
+    batches = [texts[i : i + options.batch_docs] for i in range(0, len(texts), options.batch_docs)]
+    if not batches:
+        empty = np.zeros((0, options.num_perm), np.uint32)
+        return Sketches(empty, np.zeros(0, np.uint64), np.zeros(0, np.int64))
+    if options.threads > 1 and len(batches) > 1:
+        # numpy releases the GIL inside its loops, so batches overlap on several cores
+        with ThreadPoolExecutor(options.threads) as pool:
+            parts = list(pool.map(lambda batch: _sketch_batch(batch, options), batches))
+    else:
+        parts = [_sketch_batch(batch, options) for batch in batches]
+    return Sketches(
+        np.concatenate([p.signatures for p in parts]),
+        np.concatenate([p.keys for p in parts]),
+        np.concatenate([p.word_counts for p in parts]),
+    )
+
+
+def _densify(sig: NDArray[np.uint32]) -> NDArray[np.uint32]:
+    """Fill each empty bucket from the next non-empty one (circularly), offset by the distance."""
+    empty = sig == _EMPTY
+    rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    if rows.size == 0:
+        return sig
+    k = sig.shape[1]
+    part = sig[rows]
+    doubled = np.concatenate([part, part], axis=1)
+    index = np.where(doubled == _EMPTY, 2 * k, np.arange(2 * k))
+    nearest = np.minimum.accumulate(index[:, ::-1], axis=1)[:, ::-1][:, :k]
+    distance = (nearest - np.arange(k)).astype(np.uint32)
+    filled = np.take_along_axis(doubled, nearest, axis=1) + distance * np.uint32(0x9E3779B1)
+    sig[rows] = np.where(part == _EMPTY, filled, part)
+    return sig
+
+
+def lsh_pairs(sig: NDArray[np.uint32], bands: int, max_bucket: int = 64) -> tuple[I64, I64]:
+    """Candidate pairs (a < b) of rows that share at least one LSH band.
+
+    Buckets larger than ``max_bucket`` (boilerplate, mass copies) link every member to the
+    bucket's first member instead of emitting all pairs, so time stays linear.
+    """
+    n, k = sig.shape
+    if n < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rows_per_band = k // bands
+    usable = ~(sig == _EMPTY).all(axis=1)
+    found: list[U64] = []
+    for band in range(bands):
+        block = sig[:, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
+        key = np.full(n, mix64(np.array([band], np.uint64))[0], dtype=np.uint64)
+        for column in range(rows_per_band):
+            key = mix64(key ^ block[:, column])
+        members = np.flatnonzero(usable)
+        order = members[np.argsort(key[members], kind="stable")]
+        keys = key[order]
+        found.extend(_bucket_pairs(order, keys, max_bucket, n))
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    unique = np.unique(np.concatenate(found))
+    return (unique // np.uint64(n)).astype(np.int64), (unique % np.uint64(n)).astype(np.int64)
+
+
+def _bucket_pairs(order: I64, keys: U64, max_bucket: int, n: int) -> list[U64]:
+    """Pair codes a*n+b for rows in equal-key runs of a sorted key array."""
+    if keys.size < 2:
+        return []
+    new_run = np.empty(keys.size, dtype=bool)
+    new_run[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new_run[1:])
+    run_id = np.cumsum(new_run) - 1
+    run_start = np.flatnonzero(new_run)
+    run_size = np.diff(np.append(run_start, keys.size))
+    size_of = run_size[run_id]
+    out: list[U64] = []
+    big = size_of > max_bucket
+    if big.any():
+        member = np.flatnonzero(big & ~new_run)
+        out.append(_codes(order[run_start[run_id[member]]], order[member], n))
+    small_multi = (size_of > 1) & ~big
+    positions = np.flatnonzero(small_multi)
+    step = 1
+    while positions.size:
+        later = positions + step
+        later = later[later < keys.size]
+        first = later - step
+        same = run_id[later] == run_id[first]
+        if not same.any():
+            break
+        out.append(_codes(order[first[same]], order[later[same]], n))
+        positions = first[same]
+        step += 1
+    return out
+
+
+def _codes(a: I64, b: I64, n: int) -> U64:
+    """Order-free pair code min*n+max."""
+    low = np.minimum(a, b).astype(np.uint64)
+    high = np.maximum(a, b).astype(np.uint64)
+    return low * np.uint64(n) + high
+
+
+def estimated_jaccard(
+    sig: NDArray[np.uint32], left: I64, right: I64, chunk: int = 200_000
+) -> NDArray[np.float32]:
+    """Share of equal signature slots for each pair (the MinHash Jaccard estimate)."""
+    out = np.empty(left.size, dtype=np.float32)
+    for begin in range(0, left.size, chunk):
+        a = sig[left[begin : begin + chunk]]
+        b = sig[right[begin : begin + chunk]]
+        out[begin : begin + chunk] = (a == b).mean(axis=1)
+    return out
+
+
+def near_duplicates(texts: Sequence[str], options: FingerprintOptions | None = None) -> NearDuplicates:
+    """Candidate copy/near-copy pairs of a batch of texts, with Jaccard estimates.
+
+    Args:
+        texts: article texts in memory.
+        options: shingle width, signature size, bands.
+    Returns:
+        pairs (row indices) that share an LSH band or are exact copies, with their
+        estimated Jaccard and whether the normalised texts are identical.
+    Example:
+        >>> d = near_duplicates(["a b c d e f g h", "A b c d, e f g h!", "x y z w v u t s"])
+        >>> list(zip(d.left.tolist(), d.right.tolist(), d.exact.tolist()))
+        [(0, 1, True)]
+    """
+    options = options or FingerprintOptions()
+    sketches = sketch(texts, options)
+    sig, keys = sketches.signatures, sketches.keys
+    left, right = lsh_pairs(sig, options.bands, options.max_bucket)
+    # exact copies always pair, even when the band cap turned their bucket into a star
+    copy_left, copy_right = _equal_key_pairs(keys, sketches.word_counts > 0, options.max_bucket)
+    n = max(len(texts), 1)
+    codes = np.unique(np.concatenate([_codes(left, right, n), _codes(copy_left, copy_right, n)]))
+    left = (codes // np.uint64(n)).astype(np.int64)
+    right = (codes % np.uint64(n)).astype(np.int64)
+    jaccard = estimated_jaccard(sig, left, right)
+    exact = keys[left] == keys[right]
+    return NearDuplicates(left, right, jaccard, exact, sketches)
+
+
+def _equal_key_pairs(keys: U64, usable: NDArray[np.bool_], max_bucket: int) -> tuple[I64, I64]:
+    """Pairs of rows with equal text keys."""
+    members = np.flatnonzero(usable)
+    order = members[np.argsort(keys[members], kind="stable")]
+    codes = _bucket_pairs(order, keys[order], max_bucket, max(keys.size, 1))
+    if not codes:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    joined = np.concatenate(codes)
+    n = np.uint64(max(keys.size, 1))
+    return (joined // n).astype(np.int64), (joined % n).astype(np.int64)

@@ -1,0 +1,293 @@
+"""Helpers of the story stage: names, dates, credit lines, clustering, originals, storylines."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from wiretrace.align import PairAlignment
+from wiretrace.config import StoriesSettings
+from wiretrace.records import Article, Story, Storyline
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_][\w\-]*(?:['\u2019][^\W_]+)?", re.UNICODE)
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+# capitalised for grammar, not because they name something
+_NOT_NAMES = frozenset(
+    """a an the this that these those there their they he she it its we our his her i in on at of for
+    to from by with as and or but if when while after before since during amid according however
+    meanwhile moreover also earlier later today yesterday tomorrow monday tuesday wednesday thursday
+    friday saturday sunday january february march april may june july august september october
+    november december mr mrs ms dr breaking update updated read more photo video watch""".split()
+)
+_CREDIT = re.compile(
+    r"(?:according to|told|reported by|citing|cited by|quoted by|via|said in an interview with)\s+"
+    r"(?:the\s+)?((?:[A-Z][\w.\-]*|[A-Z]{2,})(?:\s+[A-Z][\w.\-]*){0,3})"
+    r"|\(([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2})\)"
+    r"|((?:[A-Z][\w.\-]*)(?:\s+[A-Z][\w.\-]*){0,3})\s+(?:contributed to this report|first reported)"
+)
+
+
+def entity_profile(sentences: Sequence[str]) -> tuple[Counter[str], Counter[str]]:
+    """(lower-cased name tokens and numbers -> count, display names -> count) of an article.
+
+    A capitalised word opening a sentence counts only if the article also capitalises it
+    elsewhere, so "Officials said..." does not make "officials" a name.
+    """
+    mid_sentence: set[str] = set()
+    tokenised = []
+    for sentence in sentences:
+        tokens = [(_POSSESSIVE.sub("", m.group()), m.start()) for m in _TOKEN.finditer(sentence)]
+        tokenised.append(tokens)
+        for position, (token, _start) in enumerate(tokens):
+            if position > 0 and token[:1].isupper():
+                mid_sentence.add(token.lower())
+    tokens_out: Counter[str] = Counter()
+    names_out: Counter[str] = Counter()
+    for tokens in tokenised:
+        run: list[str] = []
+        for position, (token, _start) in enumerate(tokens):
+            lower = token.lower()
+            is_number = token[:1].isdigit()
+            is_name = token[:1].isupper() and lower not in _NOT_NAMES and len(token) > 1
+            if position == 0 and is_name and lower not in mid_sentence:
+                is_name = False
+            if is_number:
+                tokens_out["#" + lower.rstrip(".,")] += 1
+            if is_name:
+                tokens_out[lower] += 1
+                run.append(token)
+                continue
+            if run:
+                names_out[" ".join(run)] += 1
+                run = []
+        if run:
+            names_out[" ".join(run)] += 1
+    return tokens_out, names_out
+
+
+def parse_date(value: str | None) -> date | None:
+    """The calendar day of an ISO 8601 date or datetime, else None."""
+    if not value:
+        return None
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def credited_outlets(text: str) -> tuple[str, ...]:
+    """Outlets or people an article credits ("according to X", "told X", "(X)"), lower-cased."""
+    found = []
+    for match in _CREDIT.finditer(text):
+        name = (match.group(1) or match.group(2) or match.group(3) or "").strip(" .")
+        if name and name.lower() not in _NOT_NAMES:
+            found.append(name.lower())
+    return tuple(dict.fromkeys(found))
+
+
+def _timestamp(value: str | None) -> str | None:
+    """An ISO 8601 date or datetime cut to minutes, comparable as text (None when not ISO)."""
+    if not value or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return None
+    return value.strip().replace(" ", "T")[:16]
+
+
+def cluster_average_linkage(
+    n: int, scores: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Average-linkage clusters of 0..n-1: merge while the mean pair score (missing = 0) >= threshold.
+
+    The best-scoring merge goes first; ties go to the smallest members, so the result does not
+    depend on input order.
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in scores:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    components: dict[int, list[int]] = {}
+    for x in range(n):
+        components.setdefault(find(x), []).append(x)
+    clusters: list[list[int]] = []
+    for members in components.values():
+        clusters.extend(_linkage(members, scores, threshold) if len(members) > 1 else [members])
+    return sorted((sorted(c) for c in clusters), key=lambda c: c[0])
+
+
+def _linkage(members: list[int], scores: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+    """Average linkage inside one connected component."""
+    groups: dict[int, list[int]] = {m: [m] for m in members}
+    between: dict[tuple[int, int], float] = {}
+    for (a, b), score in scores.items():
+        if a in groups and b in groups:
+            between[(min(a, b), max(a, b))] = between.get((min(a, b), max(a, b)), 0.0) + score
+    while True:
+        best: tuple[float, int, int] | None = None
+        for (x, y), total in between.items():
+            average = total / (len(groups[x]) * len(groups[y]))
+            if average >= threshold and (best is None or (-average, x, y) < (-best[0], best[1], best[2])):
+                best = (average, x, y)
+        if best is None:
+            break
+        _, keep, gone = best
+        groups[keep].extend(groups.pop(gone))
+        merged: dict[tuple[int, int], float] = {}
+        for (x, y), total in between.items():
+            if {x, y} == {keep, gone}:
+                continue
+            x2 = keep if x == gone else x
+            y2 = keep if y == gone else y
+            key = (min(x2, y2), max(x2, y2))
+            merged[key] = merged.get(key, 0.0) + total
+        between = merged
+    return list(groups.values())
+
+
+def rank_originals(
+    articles: Sequence[Article],
+    credits: Sequence[tuple[str, ...]],
+    alignments: dict[tuple[int, int], PairAlignment],
+) -> tuple[list[int], list[str]]:
+    """Members ranked as likely original (indices), and the reasons for the first.
+
+    Evidence: earliest publication time; being credited by name by other members (its outlet
+    appears in their credit lines); other members' sentences aligning into it; crediting an
+    outlet other than its own (a sign of a rewrite) counts against.
+    """
+    n = len(articles)
+    points = [0.0] * n
+    reasons: list[list[str]] = [[] for _ in range(n)]
+    stamps = [_timestamp(a.published) for a in articles]
+    dated = [s for s in stamps if s]
+    if dated and len(set(dated)) > 1:
+        first = min(dated)
+        for i, stamp in enumerate(stamps):
+            if stamp == first:
+                points[i] += 3.0
+                reasons[i].append(f"earliest publication ({first})")
+    outlets = [(a.outlet or "").strip().lower() for a in articles]
+    for i, outlet in enumerate(outlets):
+        if not outlet:
+            continue
+        crediting = sum(1 for j in range(n) if j != i and outlet in credits[j])
+        if crediting:
+            points[i] += 2.0 + crediting / n
+            reasons[i].append(f"credited as the source by {crediting} other article(s)")
+        foreign = [c for c in credits[i] if c != outlet]
+        if foreign and not crediting:
+            points[i] -= 0.5
+    inflow = [0] * n
+    sources = [0] * n
+    for (a, b), pair_alignment in alignments.items():
+        matched = len(pair_alignment.matches)
+        if matched:
+            inflow[a] += matched
+            inflow[b] += matched
+            sources[a] += 1
+            sources[b] += 1
+    most = max(inflow) if inflow else 0
+    for i in range(n):
+        if most and inflow[i]:
+            points[i] += 1.5 * inflow[i] / most
+            if inflow[i] == most:
+                reasons[i].append(f"{inflow[i]} sentences of {sources[i]} other article(s) align with it")
+        if not outlets[i] and credits[i]:
+            reasons[i].append("names its own source: " + ", ".join(credits[i][:3]))
+    order = sorted(range(n), key=lambda i: (-points[i], stamps[i] or "~", articles[i].article_id))
+    top = order[0]
+    return order, reasons[top] or ["no date, credit or alignment evidence: first by id"]
+
+
+def build_storylines(
+    stories: list[Story],
+    clusters: list[list[int]],
+    docs: Sequence[Any],
+    idf: dict[str, float],
+    settings: StoriesSettings,
+) -> tuple[list[Story], list[Storyline]]:
+    """Link stories that share topic (centroid cosine) and salient names into storylines."""
+    by_first = {min(c): c for c in clusters}
+    profiles = []
+    for story in stories:
+        members = next(c for c in clusters if docs[c[0]].article.article_id in story.article_ids)
+        members = by_first[min(members)]
+        centroid = np.sum([docs[m].vector for m in members], axis=0)
+        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        salience: dict[str, float] = {}
+        for m in members:
+            for token, count in docs[m].entities.items():
+                weight = (1 + math.log(count)) * (idf.get(token, 0.0) + 0.5) / len(members)
+                salience[token] = salience.get(token, 0.0) + weight
+        top = dict(sorted(salience.items(), key=lambda item: (-item[1], item[0]))[:10])
+        profiles.append((centroid, top))
+    n = len(stories)
+    links: dict[tuple[int, int], float] = {}
+    for i in range(n):
+        for j in range(i + 1, n):
+            cosine = float(profiles[i][0] @ profiles[j][0])
+            if cosine < settings.storyline_min_cosine:
+                continue
+            top_i, top_j = profiles[i][1], profiles[j][1]
+            shared = top_i.keys() & top_j.keys()
+            union = sum(top_i.values()) + sum(top_j.values())
+            overlap = sum(top_i[t] + top_j[t] for t in shared) / union if union else 0.0
+            if (
+                len(shared) >= settings.storyline_min_shared
+                and overlap >= settings.storyline_min_entity_overlap
+            ):
+                links[(i, j)] = 1.0
+    groups = cluster_average_linkage(n, links, 0.5)
+    storylines: list[Storyline] = []
+    assigned: dict[int, str] = {}
+    for group in groups:
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda s: (stories[s].date_start or "~", stories[s].story_id))
+        storyline_id = "storyline-" + stories[group[0]].story_id.removeprefix("story-")
+        shared_counts: Counter[str] = Counter()
+        for s in group:
+            shared_counts.update(profiles[s][1].keys())
+        common = sorted((t for t, c in shared_counts.items() if c >= 2), key=lambda t: (-shared_counts[t], t))
+        display = [_display(t, stories, group) for t in common[:4]]
+        starts = [d for d in (stories[s].date_start for s in group) if d]
+        ends = [d for d in (stories[s].date_end for s in group) if d]
+        storylines.append(
+            Storyline(
+                storyline_id=storyline_id,
+                story_ids=tuple(stories[s].story_id for s in group),
+                label=", ".join(display),
+                shared_entities=tuple(display),
+                date_start=min(starts) if starts else None,
+                date_end=max(ends) if ends else None,
+            )
+        )
+        for s in group:
+            assigned[s] = storyline_id
+    updated = [dataclasses.replace(story, storyline_id=assigned.get(i)) for i, story in enumerate(stories)]
+    return updated, sorted(storylines, key=lambda s: s.storyline_id)
+
+
+def _display(token: str, stories: list[Story], group: list[int]) -> str:
+    """The display form of a name token, taken from the stories' top names when possible."""
+    for s in group:
+        for name in stories[s].top_entities:
+            if token in name.lower().split():
+                return name
+    return token.capitalize()
