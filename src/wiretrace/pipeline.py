@@ -15,6 +15,9 @@ from wiretrace.config import Settings
 from wiretrace.records import Alignment, Article, Pair, Rejection, Sentence, Story, Storyline
 from wiretrace.store import Store
 
+# articles per batch of the per-article stages in the embedded path
+BATCH_ARTICLES = 2000
+
 
 @dataclass(frozen=True)
 class AnalysisSummary:
@@ -38,12 +41,48 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
             summary = analyze(store, load_settings())
     """
     articles = store.load(Article)
+    outputs: dict[type, list[Any]] = {}
+    # per-article stages run batch by batch: their working memory (parses, docs) stays bounded
+    for start in range(0, len(articles), BATCH_ARTICLES):
+        for record_type, rows in article_stages(articles[start : start + BATCH_ARTICLES], settings).items():
+            outputs.setdefault(record_type, []).extend(rows)
+    outputs.update(corpus_stages(articles, outputs, settings))
+    tables: dict[type, Sequence[Any]] = dict(outputs)
+    store.replace_many(tables)
+    counts = {"articles": len(articles)}
+    counts.update({_plural(t): len(rows) for t, rows in outputs.items()})
+    return AnalysisSummary(counts=counts, rejections=store.load(Rejection))
+
+
+def article_stages(articles: Sequence[Article], settings: Settings) -> dict[type, list[Any]]:
+    """Stages whose records for an article depend on that article alone (segment, claims).
+
+    Any split of the corpus into batches gives the same records, so the embedded path runs
+    them batch by batch and the Ray path (``scale``) runs them inside ``map_batches``.
+    """
     sentences = segment.segment_all(articles)
-    outputs: dict[type, Sequence[Any]] = {
+    outputs: dict[type, list[Any]] = {
         Sentence: [s for article in articles for s in sentences[article.article_id]],
     }
+    return outputs
+
+
+def corpus_stages(
+    articles: Sequence[Article], outputs: dict[type, list[Any]], settings: Settings
+) -> dict[type, list[Any]]:
+    """Stages that compare articles (stories, provenance, places...): one call over the whole corpus.
+
+    ``outputs`` holds the records of ``article_stages`` for every article; the result holds the
+    records of these stages only.
+    """
+    sentences: dict[str, list[Sentence]] = {article.article_id: [] for article in articles}
+    for sentence in outputs.get(Sentence, ()):
+        sentences.setdefault(sentence.article_id, []).append(sentence)
+    for rows in sentences.values():
+        rows.sort(key=lambda s: s.index)
+    result: dict[type, list[Any]] = {}
     story_result = stories.build_stories(articles, sentences, settings.stories)
-    outputs.update(
+    result.update(
         {
             Pair: story_result.pairs,
             Alignment: story_result.alignments,
@@ -53,11 +92,8 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     )
     # provenance runs after the stories, align and claims stages; without them it receives
     # empty inputs and writes empty tables
-    outputs.update(provenance.stage_outputs(articles, outputs, settings))
-    store.replace_many(outputs)
-    counts = {"articles": len(articles)}
-    counts.update({_plural(t): len(rows) for t, rows in outputs.items()})
-    return AnalysisSummary(counts=counts, rejections=store.load(Rejection))
+    result.update(provenance.stage_outputs(articles, {**outputs, **result}, settings))
+    return result
 
 
 def _plural(record_type: type) -> str:
