@@ -277,6 +277,29 @@ def finish(raw: RawArticle, path: str, source_format: str, settings: IngestSetti
     )
 
 
+def file_records(
+    path: str, settings: IngestSettings, stdin: BinaryIO | None = None
+) -> Iterator[Article | Rejection]:
+    """Every article and rejection of one input, in input order (the Ray path reads files with it too)."""
+    source_path = "<stdin>" if path == STDIN else path
+    source_format = "stdin" if path == STDIN else (_kind(path) or "unknown")
+    try:
+        items_seen = 0
+        for item in read_items(path, settings, stdin):
+            items_seen += 1
+            result = finish(item, path, source_format, settings) if isinstance(item, RawArticle) else item
+            if isinstance(result, Rejected):
+                yield Rejection(source_path, result.record, result.reason, result.hint)
+            else:
+                yield result
+        if not items_seen:
+            yield Rejection(
+                source_path, None, "no articles found in the file", "check its contents and format"
+            )
+    except _TruncatedLines as error:
+        yield Rejection(source_path, None, f"truncated or corrupt gzip data: {error}", "re-compress the file")
+
+
 def ingest_paths(
     paths: Sequence[str],
     store: Store,
@@ -321,29 +344,14 @@ def ingest_paths(
     for path in expand_paths(paths):
         files_read += 1
         source_path = "<stdin>" if path == STDIN else path
-        source_format = "stdin" if path == STDIN else (_kind(path) or "unknown")
         file_rejections: list[Rejection] = []
-        try:
-            items_seen = 0
-            for item in read_items(path, settings, stdin):
-                items_seen += 1
-                result = finish(item, path, source_format, settings) if isinstance(item, RawArticle) else item
-                if isinstance(result, Rejected):
-                    file_rejections.append(Rejection(source_path, result.record, result.reason, result.hint))
-                elif result.article_id in pending:
-                    already += 1
-                else:
-                    pending[result.article_id] = result
-            if not items_seen:
-                file_rejections.append(
-                    Rejection(source_path, None, "no articles found in the file", "check its contents and format")
-                )
-        except _TruncatedLines as error:
-            file_rejections.append(
-                Rejection(
-                    source_path, None, f"truncated or corrupt gzip data: {error}", "re-compress the file"
-                )
-            )
+        for result in file_records(path, settings, stdin):
+            if isinstance(result, Rejection):
+                file_rejections.append(result)
+            elif result.article_id in pending:
+                already += 1
+            else:
+                pending[result.article_id] = result
         store.clear_rejections(source_path)
         pending_rejections.extend(file_rejections)
         rejections.extend(file_rejections)
