@@ -82,35 +82,42 @@ class TermWeights:
     """Smoothed IDF weights over the articles of one batch."""
 
     def __init__(self, frequencies: Counter[str], documents: int) -> None:
-        self.frequencies = frequencies
         self.documents = documents
+        self.unseen = math.log(documents + 1) + 1.0
+        self.weights = {t: math.log((documents + 1) / (df + 1)) + 1.0 for t, df in frequencies.items()}
 
     def __call__(self, term: str) -> float:
-        return math.log((self.documents + 1) / (self.frequencies.get(term, 0) + 1)) + 1.0
+        return self.weights.get(term, self.unseen)
 
 
-def sentence_matrix(article_id: str, sentences: Sequence[str]) -> SentenceMatrix:
-    """Embeddings and term sets of an article's sentences."""
-    return SentenceMatrix(
-        article_id, embeddings.embed(list(sentences)), tuple(content_terms(s) for s in sentences)
-    )
+def sentence_matrix(
+    article_id: str, sentences: Sequence[str], vectors: NDArray[np.float32] | None = None
+) -> SentenceMatrix:
+    """Embeddings and term sets of an article's sentences (``vectors``: already embedded)."""
+    if vectors is None:
+        vectors = embeddings.embed(list(sentences))
+    return SentenceMatrix(article_id, vectors, tuple(content_terms(s) for s in sentences))
 
 
 def _lexical(
     a: Sequence[frozenset[str]], b: Sequence[frozenset[str]], weight: TermWeights
 ) -> NDArray[np.float64]:
     """Weighted Dice overlap of every sentence of A with every sentence of B."""
-    mass_a = [sum(weight(t) for t in terms) for terms in a]
-    mass_b = [sum(weight(t) for t in terms) for terms in b]
+    weights = weight.weights
+    unseen = weight.unseen
+    mass_a = [sum(weights.get(t, unseen) for t in terms) for terms in a]
+    mass_b = [sum(weights.get(t, unseen) for t in terms) for terms in b]
     out = np.zeros((len(a), len(b)))
     index: dict[str, list[int]] = {}
     for j, terms in enumerate(b):
         for term in terms:
             index.setdefault(term, []).append(j)
     for i, terms in enumerate(a):
+        row = out[i]
         for term in terms:
-            for j in index.get(term, ()):
-                out[i, j] += weight(term)
+            hits = index.get(term)
+            if hits:
+                row[hits] += weights.get(term, unseen)
     denominator = np.add.outer(np.array(mass_a), np.array(mass_b))
     return np.divide(2 * out, denominator, out=np.zeros_like(out), where=denominator > 0)
 

@@ -10,6 +10,7 @@ The model loads once per process.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,33 @@ def load_model() -> StaticModel:
     return StaticModel(table, tokenizer, str(weights))
 
 
+def token_sums(texts: Sequence[str], max_tokens: int = 512) -> F32:
+    """Sum of token vectors per text (not normalised), so groups of texts can be pooled too."""
+    model = load_model()
+    dim = model.table.shape[1]
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    # lone surrogates (from badly decoded input) make the tokenizer raise: replace them
+    clean = [t if t.isascii() else t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+    encodings = model.tokenizer.encode_batch_fast(clean, add_special_tokens=False)
+    id_lists = [e.ids[:max_tokens] for e in encodings]
+    lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
+    ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
+    np.clip(ids, 0, model.table.shape[0] - 1, out=ids)
+    sums = np.zeros((len(texts), dim), dtype=np.float32)
+    nonempty = lengths > 0
+    if ids.size:
+        starts = np.cumsum(lengths) - lengths
+        sums[nonempty] = np.add.reduceat(model.table[ids], starts[nonempty], axis=0)
+    return sums
+
+
+def normalise(rows: F32) -> F32:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return np.divide(rows, norms, out=np.zeros_like(rows), where=norms > 0)
+
+
 def embed(texts: Sequence[str], max_tokens: int = 512) -> F32:
     """Unit-length embeddings (rows) of texts; an empty text gets a zero row.
 
@@ -82,23 +110,4 @@ def embed(texts: Sequence[str], max_tokens: int = 512) -> F32:
         >>> bool(vectors[0] @ vectors[1] > vectors[0] @ vectors[2])
         True
     """
-    model = load_model()
-    dim = model.table.shape[1]
-    if not texts:
-        return np.zeros((0, dim), dtype=np.float32)
-    # lone surrogates (from badly decoded input) make the tokenizer raise: replace them
-    clean = [t if t.isascii() else t.encode("utf-8", "replace").decode("utf-8") for t in texts]
-    encodings = model.tokenizer.encode_batch(clean, add_special_tokens=False)
-    lengths = np.fromiter((min(len(e.ids), max_tokens) for e in encodings), dtype=np.int64, count=len(texts))
-    ids = np.fromiter(
-        (i for e in encodings for i in e.ids[:max_tokens]), dtype=np.int64, count=int(lengths.sum())
-    )
-    np.clip(ids, 0, model.table.shape[0] - 1, out=ids)
-    vectors = model.table[ids]
-    sums = np.zeros((len(texts), dim), dtype=np.float32)
-    nonempty = lengths > 0
-    if ids.size:
-        starts = np.cumsum(lengths) - lengths
-        sums[nonempty] = np.add.reduceat(vectors, starts[nonempty], axis=0)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+    return normalise(token_sums(texts, max_tokens))

@@ -74,19 +74,26 @@ class _Evidence:
 
 
 def _prepare(articles: Sequence[Article], sentences_by_article: dict[str, list[Sentence]]) -> list[_Doc]:
-    """Embeddings, term sets, names and dates of every article."""
-    texts = [a.text for a in articles]
-    vectors = embeddings.embed(texts)
+    """Embeddings, term sets, names and dates of every article (one embedding call for all)."""
+    texts_by_article = [
+        [s.text for s in sentences_by_article.get(a.article_id, [])] or [a.text] for a in articles
+    ]
+    counts = [len(texts) for texts in texts_by_article]
+    sums = embeddings.token_sums([t for texts in texts_by_article for t in texts])
+    sentence_vectors = embeddings.normalise(sums)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
+    # an article's vector pools all its tokens: the sum of its sentences' token sums
+    article_vectors = embeddings.normalise(np.add.reduceat(sums, offsets[:-1], axis=0))
     docs = []
-    for article, vector in zip(articles, vectors, strict=True):
-        sentences = [s.text for s in sentences_by_article.get(article.article_id, [])] or [article.text]
+    for index, (article, sentences) in enumerate(zip(articles, texts_by_article, strict=True)):
         entities, names = entity_profile(sentences)
+        vectors = sentence_vectors[offsets[index] : offsets[index + 1]]
         docs.append(
             _Doc(
                 article,
                 sentences,
-                align.sentence_matrix(article.article_id, sentences),
-                vector,
+                align.sentence_matrix(article.article_id, sentences, vectors),
+                article_vectors[index],
                 entities,
                 names,
                 parse_date(article.published),

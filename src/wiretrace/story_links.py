@@ -238,21 +238,28 @@ def build_storylines(
         top = dict(sorted(salience.items(), key=lambda item: (-item[1], item[0]))[:10])
         profiles.append((centroid, top))
     n = len(stories)
+    # candidate pairs share salient names: an inverted index instead of all n^2 story pairs
+    postings: dict[str, list[int]] = {}
+    for index, (_centroid, top) in enumerate(profiles):
+        for token in top:
+            postings.setdefault(token, []).append(index)
+    shared_count: Counter[tuple[int, int]] = Counter()
+    for members in postings.values():
+        if len(members) <= settings.block_max_articles:
+            shared_count.update((a, b) for x, a in enumerate(members) for b in members[x + 1 :])
     links: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        for j in range(i + 1, n):
-            cosine = float(profiles[i][0] @ profiles[j][0])
-            if cosine < settings.storyline_min_cosine:
-                continue
-            top_i, top_j = profiles[i][1], profiles[j][1]
-            shared = top_i.keys() & top_j.keys()
-            union = sum(top_i.values()) + sum(top_j.values())
-            overlap = sum(top_i[t] + top_j[t] for t in shared) / union if union else 0.0
-            if (
-                len(shared) >= settings.storyline_min_shared
-                and overlap >= settings.storyline_min_entity_overlap
-            ):
-                links[(i, j)] = 1.0
+    for (i, j), count in shared_count.items():
+        if count < settings.storyline_min_shared:
+            continue
+        cosine = float(profiles[i][0] @ profiles[j][0])
+        if cosine < settings.storyline_min_cosine:
+            continue
+        top_i, top_j = profiles[i][1], profiles[j][1]
+        shared = top_i.keys() & top_j.keys()
+        union = sum(top_i.values()) + sum(top_j.values())
+        overlap = sum(top_i[t] + top_j[t] for t in shared) / union if union else 0.0
+        if overlap >= settings.storyline_min_entity_overlap:
+            links[(i, j)] = 1.0
     groups = cluster_average_linkage(n, links, 0.5)
     storylines: list[Storyline] = []
     assigned: dict[int, str] = {}
