@@ -208,5 +208,43 @@ def rejections(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
         console.print("no rejected inputs")
 
 
+@app.command()
+def report(
+    stories: Annotated[
+        list[str] | None, typer.Argument(help="Story ids to include (default: every story).")
+    ] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="The HTML file to write.")] = Path("report.html"),
+    title: Annotated[str, typer.Option("--title", help="The report's title.")] = "wiretrace report",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write one self-contained offline HTML report of the stories (claims, provenance, divergences, map)."""
+    from wiretrace.report import write_report
+
+    with open_store(db, read_only=True) as store:
+        result = write_report(store, out, stories or [], title)
+    console.print(
+        f"wrote {result.path}: {result.stories} stor{'y' if result.stories == 1 else 'ies'}, "
+        f"{result.articles} article(s), {result.claims} claim(s), {result.bytes / 1024:.0f} KiB"
+    )
+    if result.missing_story_ids:
+        fail(f"no such story: {', '.join(result.missing_story_ids)}; list them with `wiretrace stories`", 1)
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; 0.0.0.0 exposes it to the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+) -> None:
+    """Serve the local web app over the store (stories, articles, speakers, outlets, search, /api)."""
+    from wiretrace.web import serve as serve_app
+
+    open_store(db, read_only=True).close()  # a clear error now rather than on the first request
+    console.print(f"wiretrace serving {db} at http://{host}:{port}/ (Ctrl-C to stop)")
+    serve_app(db, host=host, port=port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,654 @@
+"""What a user sees of a story, built from the store for both the HTML report and the web app.
+
+Each stage fills its own tables, and a store may come from a run in which a stage produced
+nothing (or from a version without that stage at all), so every section here reads its
+tables defensively: an empty or missing table gives an empty section with a note saying so,
+never an error. Records of stages that land later are read through ``field_of`` by their
+likely field names, so a renamed field degrades a section rather than breaking the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from wiretrace import graphics, records
+from wiretrace.records import Alignment, Article, Claim, Pair, Sentence, Story
+from wiretrace.store import TABLES, Store
+
+QUOTE_KIND_LABELS = {"direct": "quoted", "mixed": "quoted", "indirect": "reported", "none": "asserted"}
+PARAPHRASE_BELOW = (
+    0.75  # wording similarity to the group's canonical wording under which a claim is a paraphrase
+)
+MAX_ALIGNED_PAIRS = 40  # divergence view: differing aligned sentence pairs shown per story
+MAX_GRAPHS = 30  # provenance graphs drawn per story; the claim matrix still lists every group
+
+LinkFn = Callable[[str, int, int], str]
+
+
+def anchor(article_id: str, start: int, end: int) -> str:
+    """The fragment id of a span of an article: ``a-<article_id>-<start>-<end>``."""
+    return f"a-{article_id}-{start}-{end}"
+
+
+def field_of(record: Any, *names: str, default: Any = None) -> Any:
+    """The first of ``names`` that the record has and that is set."""
+    for name in names:
+        value = getattr(record, name, None)
+        if value not in (None, ""):
+            return value
+    return default
+
+
+def record_type(*names: str) -> type | None:
+    """The record class of a stage by any of its names, if that stage exists and has a table."""
+    for name in names:
+        cls = getattr(records, name, None)
+        if isinstance(cls, type) and cls in TABLES:
+            return cls
+    return None
+
+
+class Reader:
+    """Safe, serialised reads of a store (DuckDB connections are not shared across threads).
+
+    Example:
+        reader = Reader(Store("wiretrace.duckdb", read_only=True))
+        view = story_view(reader, reader.story("s-1"), link_in_page)
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.lock = threading.Lock()
+        self.missing: set[str] = set()  # tables absent from this store file
+
+    def load(self, cls: type | None, where: str = "", params: Iterable[Any] = ()) -> list[Any]:
+        """Records of ``cls`` (``[]`` if the stage or its table does not exist)."""
+        if cls is None:
+            return []
+        with self.lock:
+            try:
+                return self.store.load(cls, where, params)
+            except duckdb.CatalogException:
+                self.missing.add(TABLES[cls][0])
+                return []
+
+    def load_in(self, cls: type | None, columns: Sequence[str], values: Sequence[Any]) -> list[Any]:
+        """Records whose first existing column of ``columns`` is one of ``values``."""
+        if cls is None or not values:
+            return []
+        names = {f.name for f in dataclasses.fields(cls)}
+        column = next((c for c in columns if c in names), None)
+        if column is None:
+            return []
+        return self.load(cls, f'"{column}" IN (SELECT unnest(?))', [list(values)])
+
+    def sql(self, query: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read query; ``[]`` when a table it needs is missing."""
+        with self.lock:
+            try:
+                return self.store.connection.execute(query, list(params)).fetchall()
+            except duckdb.CatalogException:
+                return []
+
+    def story(self, story_id: str) -> Story | None:
+        found = self.load(Story, "story_id = ?", [story_id])
+        return found[0] if found else None
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.load(Article, "article_id = ?", [article_id])
+        return found[0] if found else None
+
+    def stories_of_articles(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """article id -> story id, for the given articles."""
+        rows = self.sql(
+            "SELECT a, story_id FROM (SELECT unnest(article_ids) AS a, story_id FROM stories) "
+            "WHERE a IN (SELECT unnest(?))",
+            [list(article_ids)],
+        )
+        return {a: s for a, s in rows}
+
+
+# -- article text with marked spans ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkedSpan:
+    """A span of an article that something on the page links to."""
+
+    start: int
+    end: int
+    kind: str  # claim, place, divergence, event
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of article text between span boundaries."""
+
+    text: str
+    start: int
+    end: int
+    kinds: tuple[str, ...]  # empty: plain text
+    anchors: tuple[str, ...]  # fragment ids of spans that start here
+    hit: bool = False
+    title: str = ""
+
+
+def segments(
+    article: Article, spans: Iterable[MarkedSpan], hit: tuple[int, int] | None = None
+) -> list[Segment]:
+    """Cut the article text at every span boundary so that any span is a run of whole segments."""
+    text = article.text
+    valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    cuts = sorted({0, len(text)} | {s.start for s in valid} | {s.end for s in valid})
+    starts: dict[int, list[str]] = {}
+    for s in valid:
+        ids = starts.setdefault(s.start, [])
+        if (a := anchor(article.article_id, s.start, s.end)) not in ids:
+            ids.append(a)
+    # sweep: which spans cover each segment (spans are few per article, so a plain scan is fine)
+    out = []
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        covering = [s for s in valid if s.start <= left and right <= s.end]
+        kinds = tuple(sorted({s.kind for s in covering}))
+        is_hit = hit is not None and kinds != () and hit[0] <= left and right <= hit[1]
+        title = "; ".join(dict.fromkeys(s.title for s in covering if s.title))
+        out.append(Segment(text[left:right], left, right, kinds, tuple(starts.get(left, ())), is_hit, title))
+    return out
+
+
+# -- the story view -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """An article of a story with its outlet, date and relation to the likely original."""
+
+    article: Article
+    relation: str
+    label: str  # short column label for the claim matrix
+
+
+@dataclass(frozen=True)
+class Cell:
+    """How one article carries one claim group."""
+
+    how: str  # quoted, reported, paraphrased, asserted
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """A claim group and its cells, one per article column (None: the article does not carry it)."""
+
+    label: str
+    speaker: str
+    via: str
+    sourcing: str
+    independence: str
+    cells: list[Cell | None]
+
+
+@dataclass(frozen=True)
+class ProvenanceView:
+    """One claim group's provenance graph."""
+
+    label: str
+    graph: graphics.Graph
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """Two versions of a passage with their differing words marked."""
+
+    kind: str
+    explanation: str
+    left_label: str
+    left_href: str
+    left: list[graphics.Token]
+    right_label: str
+    right_href: str
+    right: list[graphics.Token]
+
+
+@dataclass
+class StoryView:
+    """Everything shown for one story."""
+
+    story: Story
+    overview: str
+    articles: list[ArticleRow]
+    matrix: list[MatrixRow]
+    matrix_note: str
+    provenance: list[ProvenanceView]
+    divergences: list[SideBySide]
+    aligned: list[SideBySide]
+    map: graphics.MapView | None
+    places: list[graphics.PlaceInput]
+    timeline: graphics.Timeline
+    timeline_note: str
+    texts: list[tuple[Article, list[Segment]]]
+    claim_count: int = 0
+    notes: dict[str, str] = field(default_factory=dict)  # section -> why it is empty
+
+
+def _label(article: Article, index: int) -> str:
+    name = article.outlet or article.title or article.article_id
+    return f"{index + 1}. {graphics.shorten(name, 18)}"
+
+
+def _relations(story: Story, pairs: list[Pair]) -> dict[str, str]:
+    """Each article's relation to the story's likely original (kind of the pair between them)."""
+    original = story.likely_original
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if original in (pair.article_a, pair.article_b):
+            other = pair.article_b if pair.article_a == original else pair.article_a
+            out[other] = pair.kind.replace("_", " ")
+    if original:
+        out[original] = "likely original"
+    return out
+
+
+def _claim_groups(
+    reader: Reader, claims: list[Claim], story_id: str
+) -> tuple[list[tuple[Any, list[Claim]]], str]:
+    """(group record or None, member claims) in story order; each claim alone when no groups exist."""
+    cls = record_type("ClaimGroup")
+    by_id = {c.claim_id: c for c in claims}
+    groups = reader.load_in(cls, ("story_id",), [story_id]) if cls else []
+    if not groups and cls is not None:
+        groups = [g for g in reader.load(cls) if set(field_of(g, "claim_ids", default=())) & set(by_id)]
+    if groups:
+        out = []
+        for group in groups:
+            members = [by_id[i] for i in field_of(group, "claim_ids", "member_ids", default=()) if i in by_id]
+            if members:
+                out.append((group, members))
+        return out, ""
+    note = "Claim groups not computed yet: each claim is its own row."
+    return [(None, [c]) for c in claims], note
+
+
+def _cell(claim: Claim, canonical: str, link: LinkFn) -> Cell:
+    from difflib import SequenceMatcher
+
+    how = QUOTE_KIND_LABELS.get(claim.quote_kind, claim.quote_kind or "asserted")
+    if how in ("reported", "asserted") and canonical:
+        ratio = SequenceMatcher(None, claim.content.lower(), canonical.lower(), autojunk=False).ratio()
+        if ratio < PARAPHRASE_BELOW:
+            how = "paraphrased"
+    title = f"{claim.speaker or 'no speaker'} {claim.cue}: {claim.content}".strip()
+    return Cell(
+        how, link(claim.article_id, claim.content_start, claim.content_end), graphics.shorten(title, 200)
+    )
+
+
+def _independence(reader: Reader, story_id: str) -> dict[str, Any]:
+    """Independence records of the story keyed by claim group id ('' for the story itself)."""
+    cls = record_type("Independence")
+    out: dict[str, Any] = {}
+    for row in reader.load_in(cls, ("story_id",), [story_id]):
+        scope = field_of(row, "scope", default="")
+        out["" if scope == "story" else str(field_of(row, "scope_id", "group_id", default=""))] = row
+    return out
+
+
+def _overview(
+    story: Story, articles: list[Article], claims: list[Claim], groups: int, grouped: bool, independence: Any
+) -> str:
+    outlets = {a.outlet for a in articles if a.outlet}
+    unknown = sum(1 for a in articles if not a.outlet)
+    parts = [
+        f"{len(articles)} article{'s' * (len(articles) != 1)} from {len(outlets)} named outlet"
+        f"{'s' * (len(outlets) != 1)}" + (f" ({unknown} with no outlet)" if unknown else ""),
+        f"{len(claims)} claim{'s' * (len(claims) != 1)}"
+        + (f" in {groups} claim group{'s' * (groups != 1)}" if grouped else ""),
+    ]
+    summary = ""
+    if independence is not None:
+        origins = field_of(independence, "independent_sources", default=None)
+        label = field_of(independence, "label", default="")
+        if origins is not None:
+            parts.append(f"{origins} independent upstream origin{'s' * (origins != 1)}")
+        if label:
+            parts.append(f"independence: {str(label).replace('_', ' ')}")
+        summary = str(field_of(independence, "summary", default=""))
+    else:
+        parts.append("upstream origins and independence not computed yet")
+    if story.date_start and story.date_end and story.date_end != story.date_start:
+        dates = f"From {story.date_start} to {story.date_end}: "
+    else:
+        dates = f"On {story.date_start}: " if story.date_start else "Undated: "
+    return dates + "; ".join(parts) + "." + (f" {summary}" if summary else "")
+
+
+def _side(article: Article, start: int, end: int, fallback: str) -> str:
+    """The text of a span, or the record's own copy of it, or a note that this version lacks it."""
+    if 0 <= start < end <= len(article.text):
+        return article.text[start:end]
+    return fallback or "(absent from this version)"
+
+
+def _divergences(reader: Reader, story_id: str, texts: dict[str, Article], link: LinkFn) -> list[SideBySide]:
+    cls = record_type("Divergence")
+    out = []
+    for row in reader.load_in(cls, ("story_id",), [story_id]):
+        a, b = field_of(row, "article_a"), field_of(row, "article_b")
+        if a not in texts or b not in texts:
+            continue
+        sa, ea = field_of(row, "start_a", default=-1), field_of(row, "end_a", default=-1)
+        sb, eb = field_of(row, "start_b", default=-1), field_of(row, "end_b", default=-1)
+        left, right = graphics.word_diff(
+            _side(texts[a], sa, ea, str(field_of(row, "text_a", default=""))),
+            _side(texts[b], sb, eb, str(field_of(row, "text_b", default=""))),
+        )
+        kind = str(field_of(row, "kind", default="divergence")).replace("_", " ")
+        if getattr(row, "conflict", True) is False:
+            kind += " (variants of one thing, not a conflict)"
+        values = [str(v) for v in (field_of(row, "value_a"), field_of(row, "value_b")) if v]
+        explanation = str(field_of(row, "explanation", default="")) or " vs ".join(values)
+        out.append(
+            SideBySide(
+                kind,
+                explanation,
+                texts[a].outlet or a,
+                link(a, sa, ea) if 0 <= sa < ea else "",
+                left,
+                texts[b].outlet or b,
+                link(b, sb, eb) if 0 <= sb < eb else "",
+                right,
+            )
+        )
+    return out
+
+
+def _aligned(
+    reader: Reader, story: Story, articles: dict[str, Article], link: LinkFn
+) -> tuple[list[SideBySide], list[tuple[str, MarkedSpan]]]:
+    """Aligned sentence pairs that differ, the likely original's pairs first."""
+    ids = list(articles)
+    rows = reader.load_in(Alignment, ("article_a",), ids)
+    rows = [r for r in rows if r.article_b in articles]
+    if not rows:
+        return [], []
+    sentences = {(s.article_id, s.index): s for s in reader.load_in(Sentence, ("article_id",), ids)}
+    original = story.likely_original
+    rows.sort(
+        key=lambda r: (original not in (r.article_a, r.article_b), r.article_a, r.article_b, r.sentence_a)
+    )
+    out: list[SideBySide] = []
+    spans: list[tuple[str, MarkedSpan]] = []
+    for row in rows:
+        left_s, right_s = (
+            sentences.get((row.article_a, row.sentence_a)),
+            sentences.get((row.article_b, row.sentence_b)),
+        )
+        if left_s is None or right_s is None or left_s.text.strip() == right_s.text.strip():
+            continue
+        left, right = graphics.word_diff(left_s.text, right_s.text)
+        a, b = articles[row.article_a], articles[row.article_b]
+        out.append(
+            SideBySide(
+                "aligned sentences",
+                f"alignment score {row.score:.2f}",
+                a.outlet or a.article_id,
+                link(a.article_id, left_s.start, left_s.end),
+                left,
+                b.outlet or b.article_id,
+                link(b.article_id, right_s.start, right_s.end),
+                right,
+            )
+        )
+        spans.append((a.article_id, MarkedSpan(left_s.start, left_s.end, "aligned")))
+        spans.append((b.article_id, MarkedSpan(right_s.start, right_s.end, "aligned")))
+        if len(out) >= MAX_ALIGNED_PAIRS:
+            break
+    return out, spans
+
+
+def _places(
+    reader: Reader, article_ids: list[str], link: LinkFn
+) -> tuple[list[graphics.PlaceInput], list[tuple[str, MarkedSpan]]]:
+    """Resolved places with coordinates, and their mention spans."""
+    mentions = reader.load_in(record_type("PlaceMention"), ("article_id",), article_ids)
+    spans: list[tuple[str, MarkedSpan]] = []
+    counts: dict[str, int] = {}
+    spellings: dict[str, set[str]] = {}
+    first: dict[str, tuple[str, int, int]] = {}
+    for m in mentions:
+        key = str(field_of(m, "place_id", default=""))
+        start, end = int(field_of(m, "start", default=-1)), int(field_of(m, "end", default=-1))
+        text = str(field_of(m, "text", default=""))
+        status = str(field_of(m, "status", default=""))
+        title = f"place: {text}" + (f" ({status})" if status and status != "resolved" else "")
+        spans.append((m.article_id, MarkedSpan(start, end, "place", title)))
+        if not key:
+            continue  # unresolved: highlighted in the text, not put on the map
+        counts[key] = counts.get(key, 0) + 1
+        spellings.setdefault(key, set()).add(text)
+        first.setdefault(key, (m.article_id, start, end))
+    out = []
+    for place in reader.load_in(record_type("Place"), ("place_id",), sorted(counts)):
+        key = str(field_of(place, "place_id", default=""))
+        lat, lon = field_of(place, "lat", "latitude"), field_of(place, "lon", "longitude")
+        if lat is None or lon is None or key not in first:
+            continue
+        name = str(field_of(place, "name", default=key))
+        where = ", ".join(
+            str(x) for x in (field_of(place, "admin1_name"), field_of(place, "country_code", "country")) if x
+        )
+        written = sorted(spellings[key] - {name})
+        article_id, start, end = first[key]
+        precision = str(field_of(place, "precision", default=""))
+        out.append(
+            graphics.PlaceInput(
+                name,
+                float(lat),
+                float(lon),
+                f"{name}{' (' + where + ')' if where else ''} {float(lat):.3f}, {float(lon):.3f}; "
+                f"{counts[key]} mention{'s' * (counts[key] != 1)}"
+                + (f"; written {', '.join(written)}" if written else ""),
+                link(article_id, start, end),
+                counts[key],
+                precision in ("country", "region"),
+            )
+        )
+    out.sort(key=lambda p: (-p.mentions, p.name))
+    return out, spans
+
+
+def _events(
+    reader: Reader, story_id: str, article_ids: list[str], link: LinkFn
+) -> tuple[list[graphics.TimelineItem], list[tuple[str, MarkedSpan]]]:
+    """Dated events of the story's articles for the timeline, and their spans."""
+    cls = record_type("Event")
+    rows = reader.load_in(cls, ("story_id",), [story_id]) or reader.load_in(cls, ("article_id",), article_ids)
+    items, spans = [], []
+    for row in rows:
+        article_id = str(field_of(row, "article_id", default=""))
+        start, end = int(field_of(row, "start", default=-1)), int(field_of(row, "end", default=-1))
+        kind = str(field_of(row, "event_type", "kind", default="event")).replace("_", " ")
+        if getattr(row, "negated", False):
+            kind = "denied " + kind
+        where = field_of(row, "place_name", "place", default="")
+        label = f"{kind}{' in ' + where if where else ''}"
+        claimant = field_of(row, "claimant", default="")
+        status = str(field_of(row, "status", default="")).replace("_", " ")
+        detail = ", ".join(x for x in (f"claimed by {claimant}" if claimant else "", status) if x)
+        if start >= 0 and article_id:
+            spans.append((article_id, MarkedSpan(start, end, "event", label)))
+        date = field_of(row, "date", default="")
+        if date:
+            href = link(article_id, start, end) if start >= 0 else ""
+            items.append(graphics.TimelineItem(str(date), label, detail, href, "event"))
+    return items, spans
+
+
+def _chain(
+    claim: Claim, chain: Any, articles: dict[str, Article], column: dict[str, int], link: LinkFn
+) -> graphics.Chain:
+    """A claim's speaker -> via outlet -> article path, with the affiliation when provenance knows it."""
+    speaker = claim.speaker_canonical or claim.speaker or "no speaker named"
+    via = claim.via_outlet or "no outlet named"
+    if chain is not None:
+        speaker = str(field_of(chain, "speaker", default=speaker))
+        affiliation = field_of(chain, "affiliation", default="")
+        if affiliation and affiliation.lower() not in speaker.lower():
+            speaker = f"{speaker} ({affiliation})"
+        via = str(field_of(chain, "via_outlet", default=via))
+        via_kind = str(field_of(chain, "via_kind", default="")).replace("_", " ")
+        if via_kind and via != "no outlet named":
+            via = f"{via} ({via_kind})"
+    article = articles[claim.article_id]
+    return graphics.Chain(
+        speaker,
+        via,
+        _label(article, column[claim.article_id]),
+        link(claim.article_id, claim.content_start, claim.content_end),
+    )
+
+
+def story_view(reader: Reader, story: Story, link: LinkFn) -> StoryView:
+    """Assemble every section of a story page from the store.
+
+    Args:
+        reader: the store reader.
+        story: the story to show.
+        link: builds the href of an article span (in-page anchor in the report, a URL in the app).
+    Returns:
+        the story's view model; empty sections carry a note in ``notes``.
+    Example:
+        view = story_view(reader, story, lambda a, s, e: "#" + anchor(a, s, e))
+    """
+    ids = list(story.article_ids)
+    found = {a.article_id: a for a in reader.load_in(Article, ("article_id",), ids)}
+    # the likely original first, then by date: the order a reader follows the copies in
+    articles = sorted(
+        (found[i] for i in ids if i in found),
+        key=lambda a: (a.article_id != story.likely_original, a.published or "9999", ids.index(a.article_id)),
+    )
+    ids = [a.article_id for a in articles]
+    by_id = {a.article_id: a for a in articles}
+    pairs = reader.load_in(Pair, ("article_a",), ids)
+    relations = _relations(story, [p for p in pairs if p.article_b in by_id])
+    rows = [
+        ArticleRow(a, relations.get(a.article_id, "same story"), _label(a, i)) for i, a in enumerate(articles)
+    ]
+    claims = reader.load_in(Claim, ("article_id",), ids)
+    claims.sort(key=lambda c: (ids.index(c.article_id), c.content_start))
+    groups, matrix_note = _claim_groups(reader, claims, story.story_id)
+    independence = _independence(reader, story.story_id)
+    provenance = {
+        p.claim_id: p for p in reader.load_in(record_type("ProvenanceChain"), ("story_id",), [story.story_id])
+    }
+    column = {a.article_id: i for i, a in enumerate(articles)}
+    matrix: list[MatrixRow] = []
+    graphs: list[ProvenanceView] = []
+    for group, members in groups:
+        first = members[0]
+        canonical = str(field_of(group, "canonical", "canonical_text", "content", default=first.content))
+        cells: list[Cell | None] = [None] * len(articles)
+        for claim in members:
+            if cells[column[claim.article_id]] is None:
+                cells[column[claim.article_id]] = _cell(claim, canonical, link)
+        group_id = str(field_of(group, "claim_group_id", "group_id", default=first.claim_id))
+        label_row = independence.get(group_id)
+        speaker = str(
+            field_of(group, "speaker", default=first.speaker_canonical or first.speaker or "no speaker")
+        )
+        via = sorted({c.via_outlet for c in members if c.via_outlet})
+        matrix.append(
+            MatrixRow(
+                graphics.shorten(canonical, 160),
+                speaker,
+                ", ".join(via),
+                ", ".join(sorted({c.sourcing for c in members if c.sourcing})),
+                str(field_of(label_row, "label", default="")).replace("_", " "),
+                cells,
+            )
+        )
+        if len(graphs) < MAX_GRAPHS:
+            chains = [_chain(c, provenance.get(c.claim_id), by_id, column, link) for c in members]
+            graphs.append(
+                ProvenanceView(
+                    graphics.shorten(canonical, 120),
+                    graphics.provenance_graph(chains, ("speaker", "via outlet", "article")),
+                )
+            )
+    story_label = independence.get("")
+    overview = _overview(story, articles, claims, len(groups), not matrix_note, story_label)
+    divergences = _divergences(reader, story.story_id, by_id, link)
+    aligned, aligned_spans = _aligned(reader, story, by_id, link)
+    places, place_spans = _places(reader, ids, link)
+    events, event_spans = _events(reader, story.story_id, ids, link)
+    timeline_note = ""
+    if not events:
+        timeline_note = "No dated events extracted yet: the timeline shows the articles' publication dates."
+        events = [
+            graphics.TimelineItem(
+                a.published or "", a.outlet or "unknown outlet", a.title or "", "", "article"
+            )
+            for a in articles
+            if a.published
+        ]
+    spans: dict[str, list[MarkedSpan]] = {i: [] for i in by_id}
+    for claim in claims:
+        title = f"{claim.speaker or 'unattributed'}: {claim.sourcing} sourcing"
+        spans[claim.article_id].append(MarkedSpan(claim.content_start, claim.content_end, "claim", title))
+        if claim.speaker_start >= 0:
+            spans[claim.article_id].append(MarkedSpan(claim.speaker_start, claim.speaker_end, "speaker"))
+    for row in divergences:
+        for href in (row.left_href, row.right_href):
+            if href:
+                article_id, start, end = parse_anchor(href.rpartition("#")[2])
+                spans.setdefault(article_id, []).append(MarkedSpan(start, end, "divergence", row.kind))
+    for article_id, span in [*aligned_spans, *place_spans, *event_spans]:
+        if article_id in spans:
+            spans[article_id].append(span)
+    notes = {}
+    if not claims:
+        notes["matrix"] = "No claims extracted for this story yet."
+    if not divergences:
+        notes["divergences"] = (
+            "No divergences computed yet." if record_type("Divergence") is None else "No divergences found."
+        )
+    if not aligned:
+        notes["aligned"] = "No aligned sentence pairs that differ."
+    if not places:
+        notes["map"] = "No places with coordinates (or the places stage has not run)."
+    timeline = graphics.timeline(events)
+    if not timeline.items:
+        notes["timeline"] = "No dated events or publication dates."
+    return StoryView(
+        story=story,
+        overview=overview,
+        articles=rows,
+        matrix=matrix,
+        matrix_note=matrix_note,
+        provenance=graphs,
+        divergences=divergences,
+        aligned=aligned,
+        map=graphics.map_view(places),
+        places=places,
+        timeline=timeline,
+        timeline_note=timeline_note,
+        texts=[(a, segments(a, spans.get(a.article_id, []))) for a in articles],
+        claim_count=len(claims),
+        notes=notes,
+    )
+
+
+def parse_anchor(fragment: str) -> tuple[str, int, int]:
+    """Split ``a-<article_id>-<start>-<end>`` back into its parts."""
+    body = fragment.removeprefix("a-")
+    rest, _, end = body.rpartition("-")
+    article_id, _, start = rest.rpartition("-")
+    return article_id, int(start), int(end)

@@ -1,0 +1,398 @@
+"""An invented store for the report and web tests: one story with every stage's records, one hostile story.
+
+The records are written directly (not by the pipeline) so that the report and app are tested on
+every section even while a stage is being built; records of stages that do not exist yet are
+simply left out. The hostile story puts markup, event handlers and ``javascript:`` URLs in
+every field a page shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from pathlib import Path
+from typing import Any
+
+from wiretrace import records
+from wiretrace.records import Alignment, Article, Claim, Pair, Sentence, Story
+from wiretrace.store import TABLES, Store
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)"><svg onload=alert(2)>'
+HOSTILE_URL = "javascript:alert(3)"
+
+WIRE = (
+    "The harbour authority of Tromsø said on Monday that the northern ferry line will resume on 4 March. "
+    '"Repairs to the quay are complete and inspections found no damage," '
+    "harbour director Ingrid Dahl told Nordwire. "
+    "About 1,200 passengers a day use the line, the authority said.\n\n"
+    "Local fishermen say the closure cost them two weeks of landings."
+)
+COPY = (
+    "The harbour authority of Tromsø said on Monday that the northern ferry line will resume on 6 March. "
+    '"Repairs to the quay are complete and inspections found no damage," '
+    "harbour director Ingrid Dahl told Nordwire. "
+    "About 1,500 passengers a day use the line, the authority said."
+)
+REWRITE = (
+    "Ferries on the northern line out of Tromsø are set to return in early March, port officials said. "
+    "Harbour director Ingrid Dahl said repair work at the quay had finished and checks showed no damage. "
+    "The line carries roughly 1,200 travellers daily."
+)
+BAD = (
+    f"Officials {HOSTILE} said the bridge would reopen. "
+    f'"Nothing is wrong {HOSTILE}," the spokesman told Evil News. '
+    "A second paragraph with <b>bold</b> text and &amp; entities."
+)
+
+
+def make(record_type: type, **values: Any) -> Any:
+    """A record with ``values`` and neutral defaults for every other field."""
+    hints = typing.get_type_hints(record_type)
+    filled: dict[str, Any] = {}
+    for field in dataclasses.fields(record_type):
+        if field.name in values:
+            filled[field.name] = values[field.name]
+            continue
+        hint = hints[field.name]
+        args = typing.get_args(hint)
+        if type(None) in args:
+            filled[field.name] = None
+        elif typing.get_origin(hint) is tuple:
+            filled[field.name] = ()
+        elif hint is int:
+            filled[field.name] = -1 if field.name.endswith(("start", "end")) else 0
+        elif hint is float:
+            filled[field.name] = 0.0
+        elif hint is bool:
+            filled[field.name] = False
+        else:
+            filled[field.name] = ""
+    return record_type(**filled)
+
+
+def _article(article_id: str, text: str, outlet: str, date: str, title: str, url: str) -> Article:
+    return make(
+        Article,
+        article_id=article_id,
+        text=text,
+        title=title,
+        url=url,
+        outlet=outlet,
+        published=date,
+        author=None,
+        source_path=f"{article_id}.txt",
+        source_format="txt",
+    )
+
+
+def _sentences(article: Article) -> list[Sentence]:
+    out, start = [], 0
+    for index, part in enumerate(article.text.split(". ")):
+        end = start + len(part) + (1 if start + len(part) < len(article.text) else 0)
+        out.append(Sentence(article.article_id, index, start, end, article.text[start:end], 0))
+        start = end + 1
+    return out
+
+
+def _claim(
+    cid: str, article: Article, content: str, speaker: str, via: str = "", quote: str = "direct"
+) -> Claim:
+    text = article.text
+    c = text.index(content)
+    s = text.index(speaker) if speaker and speaker in text else -1
+    v = text.index(via) if via and via in text else -1
+    return make(
+        Claim,
+        claim_id=cid,
+        article_id=article.article_id,
+        content_start=c,
+        content_end=c + len(content),
+        content=content,
+        cue="said",
+        cue_class="assert",
+        speaker_start=s,
+        speaker_end=s + len(speaker) if s >= 0 else -1,
+        speaker=speaker,
+        speaker_canonical=speaker,
+        via_outlet=via,
+        via_start=v,
+        via_end=v + len(via) if v >= 0 else -1,
+        sourcing="named" if speaker else "none",
+        quote_kind=quote,
+    )
+
+
+def _optional(stage: str, **values: Any) -> list[Any]:
+    """A one-record list of ``stage`` if that stage exists, else nothing."""
+    cls = getattr(records, stage, None)
+    if cls is None or cls not in TABLES:
+        return []
+    names = {f.name for f in dataclasses.fields(cls)}
+    return [make(cls, **{k: v for k, v in values.items() if k in names})]
+
+
+def build_store(path: Path) -> dict[str, Any]:
+    """Write the invented store at ``path``; returns the ids the tests use."""
+    wire = _article(
+        "a1",
+        WIRE,
+        "Nordwire",
+        "2026-02-23",
+        "Ferry line to resume, harbour says",
+        "https://nordwire.example/f",
+    )
+    copy = _article(
+        "a2", COPY, "Coastal Daily", "2026-02-24", "Ferries back in March", "https://coastal.example/f"
+    )
+    rewrite = _article(
+        "a3", REWRITE, "Aggregator Hub", "2026-02-25", "Northern ferries to return", HOSTILE_URL
+    )
+    bad = _article("b1", BAD, HOSTILE, "2026-03-01", "Bridge " + HOSTILE, HOSTILE_URL)
+    articles = [wire, copy, rewrite, bad]
+    quote = "Repairs to the quay are complete and inspections found no damage"
+    claims = [
+        _claim("c1", wire, quote, "Ingrid Dahl", "Nordwire"),
+        _claim("c2", copy, quote, "Ingrid Dahl", "Nordwire"),
+        _claim(
+            "c3",
+            rewrite,
+            "repair work at the quay had finished and checks showed no damage",
+            "Ingrid Dahl",
+            quote="indirect",
+        ),
+        _claim(
+            "c4",
+            wire,
+            "the northern ferry line will resume on 4 March",
+            "harbour authority",
+            quote="indirect",
+        ),
+        _claim(
+            "c5",
+            copy,
+            "the northern ferry line will resume on 6 March",
+            "harbour authority",
+            quote="indirect",
+        ),
+        _claim("x1", bad, f"Nothing is wrong {HOSTILE}", "the spokesman", "Evil News"),
+    ]
+    story = make(
+        Story,
+        story_id="s1",
+        article_ids=("a1", "a2", "a3"),
+        headline="Ferry line to resume, harbour says",
+        date_start="2026-02-23",
+        date_end="2026-02-25",
+        likely_original="a1",
+        original_reasons=("earliest date",),
+        storyline_id=None,
+    )
+    hostile_story = make(
+        Story,
+        story_id="s2",
+        article_ids=("b1",),
+        headline="Bridge " + HOSTILE,
+        date_start="2026-03-01",
+        date_end="2026-03-01",
+        likely_original="b1",
+        original_reasons=(HOSTILE,),
+        storyline_id=None,
+    )
+    pairs = [
+        make(Pair, article_a="a1", article_b="a2", kind="near_copy", minhash_jaccard=0.8),
+        make(Pair, article_a="a1", article_b="a3", kind="rewrite", embedding_cosine=0.9),
+    ]
+    sentences = [s for a in articles for s in _sentences(a)]
+    alignments = [
+        Alignment("a1", 0, "a2", 0, 0.97),
+        Alignment("a1", 2, "a2", 2, 0.95),
+        Alignment("a1", 0, "a3", 0, 0.7),
+    ]
+    first = WIRE.index("4 March")
+    second = COPY.index("6 March")
+    tables: dict[type, list[Any]] = {
+        Article: articles,
+        Sentence: sentences,
+        Pair: pairs,
+        Alignment: alignments,
+        Story: [story, hostile_story],
+        Claim: claims,
+    }
+    optional = {
+        "ClaimGroup": [
+            dict(
+                group_id="g1",
+                story_id="s1",
+                canonical=quote,
+                canonical_claim="c1",
+                speaker="Ingrid Dahl",
+                claim_ids=("c1", "c2", "c3"),
+                article_ids=("a1", "a2", "a3"),
+                first_article="a1",
+            ),
+            dict(
+                group_id="g2",
+                story_id="s1",
+                canonical="the northern ferry line will resume on 4 March",
+                canonical_claim="c4",
+                speaker="harbour authority",
+                claim_ids=("c4", "c5"),
+                article_ids=("a1", "a2"),
+            ),
+            dict(
+                group_id="gx",
+                story_id="s2",
+                canonical=HOSTILE,
+                canonical_claim="x1",
+                speaker=HOSTILE,
+                claim_ids=("x1",),
+                article_ids=("b1",),
+            ),
+        ],
+        "ProvenanceChain": [
+            dict(
+                claim_id="c1",
+                group_id="g1",
+                story_id="s1",
+                article_id="a1",
+                speaker="Ingrid Dahl",
+                affiliation="Tromsø harbour authority",
+                via_outlet="Nordwire",
+                via_kind="wire_agency",
+            ),
+            dict(
+                claim_id="x1",
+                group_id="gx",
+                story_id="s2",
+                article_id="b1",
+                speaker=HOSTILE,
+                affiliation=HOSTILE,
+                via_outlet=HOSTILE,
+                via_kind=HOSTILE,
+            ),
+        ],
+        "Independence": [
+            dict(
+                scope="story",
+                scope_id="s1",
+                story_id="s1",
+                articles=3,
+                claims=5,
+                independent_sources=1,
+                label="single_source",
+                summary="3 articles, 5 claims, 1 named upstream origin; no independent confirmation.",
+            ),
+            dict(
+                scope="claim_group",
+                scope_id="g1",
+                story_id="s1",
+                independent_sources=1,
+                label="single_source",
+            ),
+            dict(scope="story", scope_id="s2", story_id="s2", label=HOSTILE, summary=HOSTILE),
+        ],
+        "Divergence": [
+            dict(
+                divergence_id="d1",
+                story_id="s1",
+                group_id="g2",
+                kind="date",
+                conflict=True,
+                article_a="a1",
+                start_a=first,
+                end_a=first + 7,
+                text_a="4 March",
+                value_a="2026-03-04",
+                article_b="a2",
+                start_b=second,
+                end_b=second + 7,
+                text_b="6 March",
+                value_b="2026-03-06",
+                explanation="the resumption date differs: 4 March vs 6 March",
+            ),
+            dict(
+                divergence_id="dx",
+                story_id="s2",
+                kind=HOSTILE,
+                article_a="b1",
+                start_a=0,
+                end_a=20,
+                article_b="b1",
+                start_b=-1,
+                end_b=-1,
+                text_b=HOSTILE,
+                explanation=HOSTILE,
+            ),
+        ],
+    }
+    for name, rows in optional.items():
+        for row in rows:
+            for record in _optional(name, **row):
+                tables.setdefault(type(record), []).append(record)
+    # places and events, when those stages exist: one place (Tromsø) mentioned in the wire story
+    at = WIRE.index("Tromsø")
+    for record in _optional(
+        "Place",
+        place_id="gn:3133880",
+        geonames_id=3133880,
+        name="Tromsø",
+        lat=69.6496,
+        lon=18.957,
+        country_code="NO",
+        precision="populated_place",
+        mention_count=1,
+    ):
+        tables.setdefault(type(record), []).append(record)
+    for record in _optional(
+        "PlaceMention",
+        mention_id="m1",
+        place_id="gn:3133880",
+        article_id="a1",
+        start=at,
+        end=at + 6,
+        text="Tromsø",
+        status="resolved",
+    ):
+        tables.setdefault(type(record), []).append(record)
+    for record in _optional(
+        "PlaceMention",
+        mention_id="mx",
+        place_id="",
+        article_id="b1",
+        start=0,
+        end=9,
+        text=HOSTILE,
+        status="unresolved",
+    ):
+        tables.setdefault(type(record), []).append(record)
+    statement = WIRE.index("The harbour authority")
+    for record in _optional(
+        "Event",
+        event_id="e1",
+        article_id="a1",
+        start=statement,
+        end=statement + 60,
+        event_type="statement",
+        date="2026-02-23",
+        place_name="Tromsø",
+        claimant="harbour authority",
+        status="claimed",
+    ):
+        tables.setdefault(type(record), []).append(record)
+    for record in _optional(
+        "Event",
+        event_id="ex",
+        article_id="b1",
+        start=0,
+        end=8,
+        event_type=HOSTILE,
+        date="2026-03-01",
+        place_name=HOSTILE,
+        claimant=HOSTILE,
+        status=HOSTILE,
+    ):
+        tables.setdefault(type(record), []).append(record)
+    with Store(path) as store:
+        store.insert_new(Article, articles)
+        store.replace_many({t: rows for t, rows in tables.items() if t is not Article})
+    return {"story": "s1", "hostile_story": "s2", "quote": quote, "wire": "a1", "hostile_article": "b1"}
