@@ -29,6 +29,7 @@ from wiretrace.story_links import (
     entity_profile,
     parse_date,
     rank_originals,
+    timestamp,
 )
 
 KIND_ORDER = ("copy", "near_copy", "rewrite", "same_event")
@@ -334,8 +335,8 @@ def _pair_record(a: _Doc, b: _Doc, e: _Evidence, story_id: str) -> Pair:
 
 
 def _date_key(doc: _Doc) -> str:
-    """Sort key putting dated articles first, earliest first."""
-    return str(doc.day) if doc.day else "~"
+    """Sort key putting dated articles first, earliest first (to the minute when times are given)."""
+    return timestamp(doc.article.published) or "~"
 
 
 def _headline(doc: _Doc) -> str:

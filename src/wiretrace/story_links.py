@@ -59,7 +59,7 @@ def entity_profile(sentences: Sequence[str]) -> tuple[Counter[str], Counter[str]
             if position == 0 and is_name and lower not in mid_sentence:
                 is_name = False
             if is_number:
-                tokens_out["#" + lower.rstrip(".,")] += 1
+                tokens_out[lower.rstrip(".,")] += 1
             if is_name:
                 tokens_out[lower] += 1
                 run.append(token)
@@ -95,7 +95,7 @@ def credited_outlets(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _timestamp(value: str | None) -> str | None:
+def timestamp(value: str | None) -> str | None:
     """An ISO 8601 date or datetime cut to minutes, comparable as text (None when not ISO)."""
     if not value or not re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
         return None
@@ -174,7 +174,7 @@ def rank_originals(
     n = len(articles)
     points = [0.0] * n
     reasons: list[list[str]] = [[] for _ in range(n)]
-    stamps = [_timestamp(a.published) for a in articles]
+    stamps = [timestamp(a.published) for a in articles]
     dated = [s for s in stamps if s]
     if dated and len(set(dated)) > 1:
         first = min(dated)
@@ -272,7 +272,7 @@ def build_storylines(
         for s in group:
             shared_counts.update(profiles[s][1].keys())
         common = sorted((t for t, c in shared_counts.items() if c >= 2), key=lambda t: (-shared_counts[t], t))
-        display = [_display(t, stories, group) for t in common[:4]]
+        display = list(dict.fromkeys(_display(t, stories, group) for t in common[:6]))[:4]
         starts = [d for d in (stories[s].date_start for s in group) if d]
         ends = [d for d in (stories[s].date_end for s in group) if d]
         storylines.append(
