@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace import provenance, segment, stories
+from wiretrace import divergences, provenance, segment, stories
 from wiretrace.config import Settings
 from wiretrace.records import Alignment, Article, Pair, Rejection, Sentence, Story, Storyline
 from wiretrace.store import Store
@@ -93,6 +93,7 @@ def corpus_stages(
     # provenance runs after the stories, align and claims stages; without them it receives
     # empty inputs and writes empty tables
     result.update(provenance.stage_outputs(articles, {**outputs, **result}, settings))
+    result.update(divergences.stage_outputs(articles, {**outputs, **result}, settings))
     return result
 
 
