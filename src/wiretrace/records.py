@@ -56,13 +56,16 @@ class Pair:
     """Two articles that belong together and how (``stories``).
 
     ``kind`` is one of ``copy``, ``near_copy``, ``rewrite``, ``same_event``.
-    ``article_a`` < ``article_b`` always. ``score`` is the same-story evidence in [0, 1].
+    ``article_a`` < ``article_b`` always. ``score`` is the same-story evidence in [0, 1] (what
+    clustering uses); ``similarity`` is a graded topical similarity for ranking (mean of the
+    embedding cosine and the IDF-weighted word cosine).
     """
 
     article_a: str
     article_b: str
     kind: str
     score: float
+    similarity: float
     minhash_jaccard: float
     embedding_cosine: float
     aligned_fraction: float  # share of the shorter article's sentences aligned

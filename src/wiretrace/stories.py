@@ -57,6 +57,7 @@ class _Doc:
     entities: Counter[str]  # lower-cased name tokens and numbers -> mentions
     names: Counter[str]  # display forms of multi-word names -> mentions
     day: date | None
+    lexicon: dict[str, float] = field(default_factory=dict)  # unit-length IDF-weighted content words
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class _Evidence:
     alignment: align.PairAlignment
     entity_overlap: float
     shared: tuple[str, ...]
+    lexical: float
 
 
 def _prepare(articles: Sequence[Article], sentences_by_article: dict[str, list[Sentence]]) -> list[_Doc]:
@@ -101,6 +103,14 @@ def _prepare(articles: Sequence[Article], sentences_by_article: dict[str, list[S
             )
         )
     return docs
+
+
+def _lexicon(doc: _Doc, weights: align.TermWeights) -> dict[str, float]:
+    """The article's content words, weighted by count and IDF, scaled to unit length."""
+    counts: Counter[str] = Counter(term for terms in doc.matrix.terms for term in terms)
+    vector = {term: count * weights(term) for term, count in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {term: v / norm for term, v in vector.items()}
 
 
 def _idf(docs: Sequence[_Doc]) -> dict[str, float]:
@@ -163,6 +173,8 @@ def _evidence(
     cosine = float(a.vector @ b.vector)
     pair_alignment = align.align(a.matrix, b.matrix, weights, align.AlignOptions(settings.align_min_score))
     overlap, shared = _entity_overlap(a, b, idf)
+    small, large = (a.lexicon, b.lexicon) if len(a.lexicon) <= len(b.lexicon) else (b.lexicon, a.lexicon)
+    lexical = sum(value * large.get(term, 0.0) for term, value in small.items())
     fraction = pair_alignment.aligned_fraction
     too_far = a.day is not None and b.day is not None and abs((a.day - b.day).days) > settings.max_story_days
     if exact:
@@ -172,16 +184,21 @@ def _evidence(
     elif fraction >= settings.rewrite_aligned_fraction:
         kind, score = "rewrite", 1.0
     else:
-        kind, score = "same_event", same_event_score(overlap, fraction, cosine, settings)
+        kind, score = "same_event", same_event_score(overlap, lexical, fraction, cosine, settings)
     if too_far and kind != "copy" and kind != "near_copy":
         # a later report that reuses earlier material is a new event in the same storyline;
         # the negative score keeps average linkage from merging across the gap
         kind, score = "", -1.0
-    return _Evidence(i, j, kind, round(score, 4), jaccard, cosine, pair_alignment, overlap, shared)
+    return _Evidence(i, j, kind, round(score, 4), jaccard, cosine, pair_alignment, overlap, shared, lexical)
+
+
+def pair_similarity(cosine: float, lexical: float) -> float:
+    """Graded similarity for ranking pairs: embedding cosine and weighted word cosine, averaged."""
+    return 0.5 * max(cosine, 0.0) + 0.5 * lexical
 
 
 def same_event_score(
-    entity_overlap: float, aligned_fraction: float, cosine: float, settings: StoriesSettings
+    entity_overlap: float, lexical: float, aligned_fraction: float, cosine: float, settings: StoriesSettings
 ) -> float:
     """Evidence in [0, 1] that two differently worded articles report one event.
 
@@ -227,6 +244,8 @@ def build_stories(
         for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
     }
     weights = align.TermWeights(*align.document_frequencies(d.matrix.terms for d in docs))
+    for doc in docs:
+        doc.lexicon = _lexicon(doc, weights)
     idf = _idf(docs)
     evidence = {
         (i, j): _evidence(i, j, docs, near_jaccard, weights, idf, settings)
@@ -325,6 +344,7 @@ def _pair_record(a: _Doc, b: _Doc, e: _Evidence, story_id: str) -> Pair:
         article_b=b.article.article_id,
         kind=e.kind,
         score=e.score,
+        similarity=round(pair_similarity(e.cosine, e.lexical), 4),
         minhash_jaccard=round(e.jaccard, 4),
         embedding_cosine=round(e.cosine, 4),
         aligned_fraction=round(e.alignment.aligned_fraction, 4),
