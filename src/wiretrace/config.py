@@ -107,8 +107,9 @@ class DivergencesSettings:
     """What counts as a divergence (owned by ``divergences``)."""
 
     framing_file: str = ""  # a user TOML of framing families; "" = the shipped data/framing.toml
-    variant_similarity: float = 80.0  # rapidfuzz ratio above which two names are spelling variants
-    sentence_similarity: float = 0.55  # aligned sentences below this are not compared word by word
+    variant_similarity: float = 70.0  # rapidfuzz ratio two spellings need besides a close skeleton
+    sentence_similarity: float = 0.55  # copies/rewrites: aligned sentences below this are not compared
+    independent_similarity: float = 0.7  # the same bar for independent reports of one event
 
 
 @dataclass(frozen=True)

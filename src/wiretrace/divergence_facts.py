@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 DATA_DIR = Path(__file__).parent / "data"
 
 _NUMBER_WORDS = {
@@ -43,8 +45,11 @@ _MONTHS = {
 }  # fmt: skip
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
 NUMBER_RE = re.compile(
     r"(?<![\w.])(?P<value>\d{1,3}(?:[,\u00a0]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+    + rf"(?:{_TENS})[-\s](?:{_UNITS})|"
     + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
     + r")(?:\s+(?P<scale>thousand|million|billion|hundred))?(?P<percent>\s*%|\s+per\s?cent)?(?![\w])",
     re.IGNORECASE,
@@ -93,27 +98,35 @@ class Fact:
     form: str = ""  # control events: active, passive, nominal or intransitive
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower-case, accent-free text."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
-facts_fold = _fold
+def _singular(word: str) -> str:
+    """A crude singular: "workers" -> "worker", "cars" -> "car"; "bus", "crisis", "glass" unchanged."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def content_words(text: str) -> list[str]:
     """Lower-cased content words, crudely singularised so 'workers' meets 'worker'."""
     words = []
-    for word in re.findall(r"[^\W\d_]+", _fold(text)):
+    for word in re.findall(r"[^\W\d_]+", fold(text)):
         if word in _STOP or len(word) < 3:
             continue
-        words.append(word[:-1] if word.endswith("s") and len(word) > 4 else word)
+        words.append(_singular(word))
     return words
 
 
 def _number_value(match: re.Match[str]) -> float:
     raw = match.group("value").lower().replace(",", "").replace("\u00a0", "")
-    value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
+    parts = re.split(r"[-\s]", raw)
+    if all(p in _NUMBER_WORDS for p in parts):
+        value = float(sum(_NUMBER_WORDS[p] for p in parts))  # "thirty-one"
+    else:
+        value = float(raw)
     if match.group("scale"):
         value *= _SCALES[match.group("scale").lower()]
     return value
@@ -123,10 +136,10 @@ def _head_noun(following: str) -> str:
     """The last word of the run of content words right after a number ("dock workers" -> "worker")."""
     head = ""
     for token in re.findall(r"[^\W\d_]+(?:[.’'][^\W\d_]+)*|[^\w\s]", following)[:5]:
-        word = facts_fold(token)
+        word = fold(token)
         if not word.isalpha() or word in _STOP or len(word) < 3:
             break
-        head = word[:-1] if word.endswith("s") and len(word) > 4 else word
+        head = _singular(word)
     return head
 
 
@@ -195,6 +208,9 @@ def parse_published(value: str | None) -> dt.date | None:
         return None
 
 
+_DATELINE = re.compile(r"\s*(?:\([^()]{1,40}\))?\s*[–—-]\s")
+
+
 def dates(text: str, published: dt.date | None) -> list[Fact]:
     """Date expressions with the ISO date each resolves to (value "" when it cannot be resolved)."""
     found = []
@@ -205,7 +221,12 @@ def dates(text: str, published: dt.date | None) -> list[Fact]:
             and not match.group("month1")[0].isupper()
         ):
             continue  # the verb "may"
-        found.append(Fact("date", _resolve(match, published), "", match.start(), match.end(), match.group(0)))
+        if _DATELINE.match(text, match.end()):
+            continue  # "KYIV, March 2 (Agency) –": when the item was filed, not when things happened
+        form = "weekday" if match.group("weekday") else "relative" if match.group("relative") else "calendar"
+        found.append(
+            Fact("date", _resolve(match, published), "", match.start(), match.end(), match.group(0), form)
+        )
     for match in re.finditer(r"\b(?:in|since|of|by)\s+(1[89]\d\d|20\d\d)\b", text):
         found.append(Fact("date", match.group(1), "year", match.start(1), match.end(1), match.group(1)))
     return found
@@ -297,7 +318,7 @@ def load_lexicon(framing_file: str = "") -> FramingLexicon:
 def skeleton(name: str, lexicon: FramingLexicon) -> str:
     """A lossy key equal for transliteration variants of one name ("Kharkov" / "Kharkiv")."""
     words = []
-    for word in re.split(r"[\s-]+", _fold(name).replace("’", "'")):
+    for word in re.split(r"[\s-]+", fold(name).replace("’", "'")):
         for pattern, replacement in lexicon.skeleton_rules:
             word = re.sub(pattern, replacement, word)
         if word:
@@ -355,17 +376,20 @@ def framing_terms(
             target = ""
             if bound:
                 target = match.group("target")
-                first = _fold(target.split()[0])
-                if _fold(target) in not_places or first in not_places or target not in known_names:
+                first = fold(target.split()[0])
+                if fold(target) in not_places or first in not_places or target not in known_names:
                     continue
             term_match = term_pattern.search(match.group(0))
             start = match.start() + (term_match.start() if term_match else 0)
             end = match.start() + (term_match.end() if term_match else len(match.group(0)))
-            key = f"{event}:{_fold(target)}" if bound else event
+            key = f"{event}:{fold(target)}" if bound else event
             span = (start, end)
             if span not in found or len(found[span].key) < len(key):
                 found[span] = Fact("framing", family, key, start, end, text[start:end], form)
     return sorted(found.values(), key=lambda f: f.start)
+
+
+_CLAUSE_BOUNDARY = re.compile(r"[,;:!?\n—–]|\.(?=\s)|\b(?:that|and|but|after|when|while|as)\b", re.IGNORECASE)
 
 
 def control_actor(text: str, fact: Fact) -> tuple[int, int] | None:
@@ -378,11 +402,9 @@ def control_actor(text: str, fact: Fact) -> tuple[int, int] | None:
         return (fact.end + match.start(1), fact.end + match.end(1)) if match else None
     if fact.form != "active":
         return None
-    clause_start = 0
-    for separator in (",", ";", ":", " that ", ". ", "—", "–", " and ", " but "):
-        found = text.rfind(separator, 0, fact.start)
-        if found >= 0:
-            clause_start = max(clause_start, found + len(separator))
+    window_start = max(0, fact.start - 200)
+    boundaries = list(_CLAUSE_BOUNDARY.finditer(text, window_start, fact.start))
+    clause_start = boundaries[-1].end() if boundaries else window_start
     before = text[clause_start : fact.start]
     before = re.sub(
         r"(?:\s+(?:has|have|had|was|were|is|are|fully|completely|now|reportedly|also|effectively))+\s*$",
@@ -409,6 +431,17 @@ def is_boilerplate(text: str, outlet: str) -> bool:
     if outlet and len(outlet) > 2 and outlet.casefold() in text.casefold():
         return True
     return bool(_BOILERPLATE.search(text))
+
+
+def similar(text_a: str, text_b: str) -> float:
+    """Sentence similarity in [0, 1]: character-level fuzz averaged with content-word overlap (Dice).
+
+    The word overlap keeps two sentences that only share a place name and "the" apart.
+    """
+    words_a, words_b = set(content_words(text_a)), set(content_words(text_b))
+    dice = 2 * len(words_a & words_b) / (len(words_a) + len(words_b)) if words_a and words_b else 0.0
+    characters = (fuzz.token_set_ratio(text_a, text_b) + fuzz.token_sort_ratio(text_a, text_b)) / 200.0
+    return (characters + dice) / 2
 
 
 def has_cue(text: str) -> bool:

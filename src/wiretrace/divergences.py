@@ -25,11 +25,11 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from wiretrace import divergence_actors as actors
 from wiretrace import divergence_facts as facts
 from wiretrace.config import DivergencesSettings, Settings
 from wiretrace.divergence_facts import Fact
 from wiretrace.records import Alignment, Article, Claim, ClaimGroup, Divergence, Pair, Sentence, Story
-from wiretrace.sources import get_registry
 
 _COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
 
@@ -137,12 +137,17 @@ def compare_units(
         only_a = [f for f in dates_a if f.key == kind_key]
         only_b = [f for f in dates_b if f.key == kind_key]
         if only_a and only_b and not {f.value for f in only_a} & {f.value for f in only_b}:
+            # show the two expressions most alike in form ("on Sunday" against "on Saturday")
+            first, second = min(
+                itertools.product(only_a, only_b),
+                key=lambda pair: (pair[0].form != pair[1].form, pair[0].start),
+            )
             out.add(
                 story_id,
                 "date",
-                _span(a, only_a[0]),
-                _span(b, only_b[0]),
-                f"{only_a[0].text!r} ({only_a[0].value}) vs {only_b[0].text!r} ({only_b[0].value})",
+                _span(a, first),
+                _span(b, second),
+                f"{first.text!r} ({first.value}) vs {second.text!r} ({second.value})",
                 group_id,
             )
     for fact_a in facts.designations(a.text):
@@ -156,74 +161,6 @@ def compare_units(
                     f"{fact_a.text} vs {fact_b.text}",
                     group_id,
                 )
-
-
-_MODEL: dict[str, Any] = {}
-
-
-def _parser(model: str) -> Any:
-    """The spaCy pipeline for subjects, loaded once per process (shared with claims when it is loaded)."""
-    if model not in _MODEL:
-        try:
-            from wiretrace.claims import load_model  # the claims stage's cache, when that module exists
-
-            _MODEL[model] = load_model(model)
-        except ImportError:
-            import spacy
-
-            _MODEL[model] = spacy.load(model, exclude=["lemmatizer", "ner"])
-    return _MODEL[model]
-
-
-class _Subjects:
-    """Subject and predicate of sentences' main verbs, parsed lazily and cached."""
-
-    def __init__(self, model: str) -> None:
-        self.model = model
-        self.cache: dict[tuple[str, int], tuple[int, int, str, str] | None] = {}
-
-    def of(self, sentence: Sentence) -> tuple[int, int, str, str] | None:
-        """(start, end, subject, predicate) with article offsets, or None (no subject, a pronoun, speech)."""
-        key = (sentence.article_id, sentence.index)
-        if key not in self.cache:
-            self.cache[key] = self._parse(sentence)
-        return self.cache[key]
-
-    def _parse(self, sentence: Sentence) -> tuple[int, int, str, str] | None:
-        doc = _parser(self.model)(sentence.text)
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if root is None or root.pos_ not in ("VERB", "AUX") or facts.has_cue(root.text):
-            return None  # speech verbs name speakers, which claims compares
-        subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is None or subject.pos_ == "PRON":
-            return None
-        tokens = list(subject.subtree)
-        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-        predicate = sentence.text[end:]
-        return sentence.start + start, sentence.start + end, sentence.text[start:end], predicate
-
-
-def _actor_in_sentences(
-    story_id: str, a: Sentence, b: Sentence, subjects: _Subjects, out: _Collector
-) -> bool:
-    """Report two versions of one sentence whose subjects (who did it) share nothing; True if reported."""
-    if a.text == b.text:
-        return False
-    first, second = subjects.of(a), subjects.of(b)
-    if first is None or second is None:
-        return False
-    if set(facts.content_words(first[2])) & set(facts.content_words(second[2])):
-        return False
-    if _similar(first[3], second[3]) < 0.5:
-        return False  # different actions, not one action credited to two actors
-    out.add(
-        story_id,
-        "actor",
-        (a.article_id, first[0], first[1], first[2], first[2]),
-        (b.article_id, second[0], second[1], second[2], second[2]),
-        f"the same action is credited to {first[2]!r} and to {second[2]!r}",
-    )
-    return True
 
 
 def _rewrite_numbers(
@@ -255,17 +192,6 @@ def _rewrite_numbers(
                 )
 
 
-def _similar(text_a: str, text_b: str) -> float:
-    """Sentence similarity in [0, 1]: character-level fuzz averaged with content-word overlap (Dice).
-
-    The word overlap keeps two sentences that only share a place name and "the" apart.
-    """
-    words_a, words_b = set(facts.content_words(text_a)), set(facts.content_words(text_b))
-    dice = 2 * len(words_a & words_b) / (len(words_a) + len(words_b)) if words_a and words_b else 0.0
-    characters = (fuzz.token_set_ratio(text_a, text_b) + fuzz.token_sort_ratio(text_a, text_b)) / 200.0
-    return (characters + dice) / 2
-
-
 def _aligned_pairs(
     story: Story,
     order: list[str],
@@ -291,9 +217,9 @@ def _aligned_pairs(
             continue
         for sentence in sentences.get(other, []):
             best = max(
-                sentences.get(reference, []), key=lambda s: _similar(s.text, sentence.text), default=None
+                sentences.get(reference, []), key=lambda s: facts.similar(s.text, sentence.text), default=None
             )
-            if best is not None and _similar(best.text, sentence.text) >= threshold:
+            if best is not None and facts.similar(best.text, sentence.text) >= threshold:
                 pairs.append((best, sentence))
     return pairs
 
@@ -340,7 +266,7 @@ def _acronym_divergences(
 
 def _is_variant(a: str, b: str, skeleton_a: str, skeleton_b: str, settings: DivergencesSettings) -> bool:
     """Whether two different spellings denote one name (transliteration or diacritics)."""
-    fold_a, fold_b = facts._fold(a), facts._fold(b)
+    fold_a, fold_b = facts.fold(a), facts.fold(b)
     if fold_a == fold_b:
         return a.casefold() != b.casefold()  # diacritics only ("Galați" / "Galati")
     if skeleton_a == skeleton_b:
@@ -386,16 +312,6 @@ def _name_variants(
             )
 
 
-def _not_places() -> frozenset[str]:
-    """Nationality and country words, which a control verb's object never is."""
-    registry = get_registry()
-    words = set()
-    for country in registry.countries.values():
-        for word in (country.adjective, country.name):
-            words.add(facts._fold(word))
-    return frozenset(words)
-
-
 def _framing(
     story_id: str,
     order: list[str],
@@ -404,7 +320,7 @@ def _framing(
     out: _Collector,
 ) -> dict[str, list[tuple[str, Fact]]]:
     """Per article framing of each event; returns control events by target for the actor check."""
-    not_places = _not_places()
+    not_places = actors.not_places()
     by_event: dict[str, dict[str, list[Fact]]] = defaultdict(dict)
     for article_id in order:
         text = articles[article_id].text
@@ -436,47 +352,6 @@ def _framing(
     return control
 
 
-def _specific(actor: str, not_places: frozenset[str]) -> bool:
-    """Whether an actor names a particular unit or body rather than "Russian forces" or "troops"."""
-    words = [w.strip("‘’'\"“”()") for w in actor.split()]
-    if any(any(c.isdigit() for c in w) for w in words):
-        return True
-    return any(
-        w[:1].isupper() and facts._fold(w) not in not_places and w.casefold() not in ("the", "a", "an")
-        for w in words[1:] + ([words[0]] if words and words[0][:1] in "‘'\"“" else [])
-    )
-
-
-def _actor_divergences(
-    story_id: str,
-    events: Mapping[str, list[tuple[str, Fact]]],
-    articles: Mapping[str, Article],
-    out: _Collector,
-) -> None:
-    """Two articles crediting different specific actors with one control-of-place event."""
-    not_places = _not_places()
-    for event, found in events.items():
-        actors = []
-        for article_id, fact in found:
-            text = articles[article_id].text
-            span = facts.control_actor(text, fact)
-            if span and _specific(text[span[0] : span[1]], not_places):
-                actors.append((article_id, span, text[span[0] : span[1]], fact))
-        for (id_a, span_a, actor_a, fact_a), (id_b, span_b, actor_b, fact_b) in itertools.combinations(
-            actors, 2
-        ):
-            if id_a == id_b or set(facts.content_words(actor_a)) & set(facts.content_words(actor_b)):
-                continue
-            target = event.split(":", 1)[1]
-            out.add(
-                story_id,
-                "actor",
-                (id_a, span_a[0], span_a[1], actor_a, f"{actor_a} {fact_a.text}"),
-                (id_b, span_b[0], span_b[1], actor_b, f"{actor_b} {fact_b.text}"),
-                f"{target}: credited to {actor_a!r} in one version, to {actor_b!r} in the other",
-            )
-
-
 def _unsourced_additions(
     story_id: str,
     order: list[str],
@@ -485,7 +360,7 @@ def _unsourced_additions(
     sentences: Mapping[str, list[Sentence]],
     claims: Sequence[Claim],
     outlets: Mapping[str, str],
-    subjects: _Subjects,
+    subjects: actors.Subjects,
     out: _Collector,
 ) -> None:
     """Sentences a copy or rewrite carries that its earlier version lacks, with no source."""
@@ -510,14 +385,14 @@ def _unsourced_additions(
                 continue
             if facts.is_boilerplate(text, outlets.get(later, "")):
                 continue  # "Stay with X for more": the outlet's own filler, not a claim
-            candidates = [(s, _similar(s.text, text)) for src in sources for s in sentences.get(src, [])]
+            candidates = [(s, facts.similar(s.text, text)) for src in sources for s in sentences.get(src, [])]
             best_sentence, best = max(candidates, key=lambda c: c[1], default=(None, 0.0))
             if best >= 0.6:
                 continue  # a reworded sentence the aligner missed, not new material
             if (
                 best_sentence is not None
                 and best >= 0.3
-                and _actor_in_sentences(story_id, best_sentence, sentence, subjects, out)
+                and actors.actor_in_sentences(story_id, best_sentence, sentence, subjects, out)
             ):
                 continue  # the same sentence with another actor: reported as such
             has_fact = facts.numbers(text) or any(f.key == "mid" for f in facts.names(text))
@@ -554,8 +429,9 @@ def find_divergences(
         sentences[sentence.article_id].append(sentence)
     published = {a.article_id: facts.parse_published(a.published) for a in data.articles}
     claims = {c.claim_id: c for c in data.claims}
+    pair_kinds = {frozenset((p.article_a, p.article_b)): p.kind for p in data.pairs}
     out = _Collector()
-    subjects = _Subjects(model)
+    subjects = actors.Subjects(model)
     storyline_events: dict[str, dict[str, list[tuple[str, Fact]]]] = defaultdict(lambda: defaultdict(list))
     for story in sorted(data.stories, key=lambda s: s.story_id):
         order = _order(story, articles)
@@ -563,7 +439,11 @@ def find_divergences(
             continue
         aligned = _aligned_pairs(story, order, sentences, data.alignments, settings.sentence_similarity)
         for s_a, s_b in aligned:
-            _actor_in_sentences(story.story_id, s_a, s_b, subjects, out)
+            actors.actor_in_sentences(story.story_id, s_a, s_b, subjects, out)
+            copies = pair_kinds.get(frozenset((s_a.article_id, s_b.article_id))) in _COPY_KINDS
+            bar = settings.sentence_similarity if copies else settings.independent_similarity
+            if facts.similar(s_a.text, s_b.text) < bar:
+                continue  # loosely aligned: who did what may differ, but figures belong to other facts
             compare_units(
                 _Side(s_a.article_id, s_a.start, s_a.text),
                 _Side(s_b.article_id, s_b.start, s_b.text),
@@ -600,7 +480,7 @@ def find_divergences(
     for events in storyline_events.values():
         for event, found in events.items():
             if found:
-                _actor_divergences(story_of.get(found[0][0], ""), {event: found}, articles, out)
+                actors.actor_divergences(story_of.get(found[0][0], ""), {event: found}, articles, out)
     rows = sorted(out.rows.values(), key=lambda d: (d.story_id, d.kind, d.article_a, d.start_a, d.article_b))
     return DivergenceResult(divergences=rows)
 
