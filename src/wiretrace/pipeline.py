@@ -10,9 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace import divergences, provenance, segment, stories
+from wiretrace import claims, divergences, provenance, segment, stories
 from wiretrace.config import Settings
-from wiretrace.records import Alignment, Article, Pair, Rejection, Sentence, Story, Storyline
+from wiretrace.records import (
+    Alignment,
+    Article,
+    Claim,
+    ClaimNote,
+    Pair,
+    Rejection,
+    Sentence,
+    Story,
+    Storyline,
+)
 from wiretrace.store import Store
 
 # articles per batch of the per-article stages in the embedded path
@@ -64,6 +74,9 @@ def article_stages(articles: Sequence[Article], settings: Settings) -> dict[type
     outputs: dict[type, list[Any]] = {
         Sentence: [s for article in articles for s in sentences[article.article_id]],
     }
+    claim_result = claims.extract_claims(articles, sentences, settings.claims)
+    outputs[Claim] = claim_result.claims
+    outputs[ClaimNote] = claim_result.notes
     return outputs
 
 

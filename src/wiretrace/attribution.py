@@ -1,0 +1,494 @@
+"""Attributions in one parsed sentence: cue, speaker, content and via outlet from the dependency parse.
+
+Rules follow the grammar of reported speech, not any topic: the subject (or passive agent)
+of a reporting verb is the speaker, its clausal complement is the content, "according to X"
+names a source, and "told X" / "in an interview with X" / "reported by X" name an outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from wiretrace.lexicon import Lexicon
+
+_PRONOUNS = frozenset("he she they it we i him her them us".split())
+_RELATIVE = frozenset("who which that whom".split())
+_DETERMINERS = frozenset("the a an this that these those another one some his her their its our".split())
+_INDEFINITE = frozenset("a an another one some".split())
+
+
+@dataclass
+class SpeakerInfo:
+    """What the parse says about a speaker span (offsets are article offsets)."""
+
+    start: int
+    end: int
+    text: str
+    head: str  # lower-cased head word
+    plural: bool
+    determiner: str  # "", "the", "a", ...
+    pronoun: bool
+    names: tuple[str, ...]  # PERSON entities inside the span
+    proper: bool  # head is a proper noun or the span holds a named entity
+    org_names: tuple[str, ...] = ()
+
+
+@dataclass
+class Draft:
+    """A claim under construction inside one sentence."""
+
+    sentence_index: int
+    cue_start: int
+    cue_end: int
+    cue: str
+    cue_class: str
+    speaker: SpeakerInfo | None
+    content_start: int = -1
+    content_end: int = -1
+    quote_kind: str = "indirect"
+    via: str = ""
+    via_start: int = -1
+    via_end: int = -1
+    anonymous_marker: bool = False
+    back_reference: bool = False  # "This assertion, reported by X": X is the via of an earlier claim
+    window: tuple[int, int] = (0, 0)  # extent of speaker + cue, to attach an adjacent quote
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _span(tokens: list[Any], base: int) -> tuple[int, int]:
+    """Article offsets of a token run, trimmed of edge punctuation."""
+    while tokens and (tokens[0].is_punct or tokens[0].is_space) and tokens[0].text not in "\u2018\u201c\"'":
+        tokens = tokens[1:]
+    while (
+        tokens and (tokens[-1].is_punct or tokens[-1].is_space) and tokens[-1].text not in "\u2019\u201d\"'"
+    ):
+        tokens = tokens[:-1]
+    if not tokens:
+        return -1, -1
+    return base + tokens[0].idx, base + tokens[-1].idx + len(tokens[-1].text)
+
+
+def _subtree(token: Any, skip_deps: frozenset[str] = frozenset()) -> list[Any]:
+    """Tokens of a subtree in order, leaving out children with ``skip_deps`` on the right."""
+    skipped: set[int] = set()
+    for child in token.rights:
+        if child.dep_ in skip_deps:
+            skipped.update(t.i for t in child.subtree)
+    return [t for t in token.subtree if t.i not in skipped]
+
+
+def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
+    tokens = _subtree(token, frozenset({"relcl", "punct", "advcl"}))
+    # a participle set off by a comma or passive ("an expert based in X") describes, it does not name
+    cut = [
+        c
+        for c in token.rights
+        if c.dep_ == "acl" and (c.tag_ == "VBN" or doc_text[: c.idx].rstrip().endswith(","))
+    ]
+    if cut:
+        dropped = {t.i for c in cut for t in c.subtree}
+        tokens = [t for t in tokens if t.i not in dropped]
+    start, end = _span(tokens, base)
+    if start < 0:
+        return None
+    end = _balance_quotes(doc_text, start - base, end - base) + base
+    in_span = [t for t in tokens]
+    names = tuple(
+        e.text
+        for e in token.doc.ents
+        if e.label_ == "PERSON" and e.start >= tokens[0].i and e.end <= tokens[-1].i + 1
+    )
+    orgs = tuple(
+        e.text
+        for e in token.doc.ents
+        if e.label_ in ("ORG", "GPE", "NORP", "FAC") and e.start >= tokens[0].i and e.end <= tokens[-1].i + 1
+    )
+    determiner = ""
+    for t in in_span:
+        if t.dep_ in ("det", "poss") and t.head.i == token.i:
+            determiner = t.lower_
+            break
+    lower = token.lower_
+    proper = (
+        token.pos_ == "PROPN"
+        or bool(names)
+        or any(
+            t.pos_ == "PROPN" and t.dep_ in ("appos", "compound", "nsubj", "pobj") and t.head.i == token.i
+            for t in in_span
+        )
+    )
+    return SpeakerInfo(
+        start=start,
+        end=end,
+        text=doc_text[start - base : end - base],
+        head=lower,
+        plural=token.tag_ in ("NNS", "NNPS") or lower in ("they", "we", "them"),
+        determiner=determiner,
+        pronoun=token.pos_ == "PRON" and lower in _PRONOUNS,
+        names=names,
+        proper=proper,
+        org_names=orgs,
+    )
+
+
+def _balance_quotes(text: str, start: int, end: int) -> int:
+    """Extend ``end`` over a closing mark when the span opens a quoted name ("grouping 'West,'")."""
+    piece = text[start:end]
+    for opener, closer in (("\u2018", "\u2019"), ("\u201c", "\u201d")):
+        if piece.count(opener) > piece.count(closer):
+            match = re.match(r"[,.]?" + closer, text[end:])
+            if match:
+                return end + match.end()
+    return end
+
+
+def _subject(verb: Any, cue_forms: dict[str, str] | None = None) -> Any | None:
+    """The token that says who speaks for ``verb``: subject, passive agent, or inherited."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head
+            if child.lower_ == "it" and any(c.dep_ == "expl" for c in verb.children):
+                return None
+            return child
+    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.i != verb.i:
+        if verb.tag_ == "VBG" and cue_forms:
+            # "X said ..., adding/stating ...": the speaker of the nearest reporting verb above
+            ancestor = verb.head
+            while ancestor.head.i != ancestor.i:
+                if ancestor.lower_ in cue_forms:
+                    break
+                ancestor = ancestor.head
+            if ancestor.lower_ in cue_forms and ancestor.i != verb.i:
+                found = _subject(ancestor, cue_forms)
+                if found is not None:
+                    return found
+        if verb.head.pos_ in ("VERB", "AUX"):
+            return _subject(verb.head, cue_forms)
+    return None
+
+
+def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
+    """The reported material of ``verb``: clausal complement, or object for verbs that allow it."""
+    for child in verb.children:
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and any(c.dep_ == "aux" for c in child.children)):
+            return list(child.subtree)
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    if passive:
+        for child in verb.children:
+            if (
+                child.dep_ in ("nsubjpass", "csubjpass")
+                and child.lower_ not in _RELATIVE
+                and child.lower_ != "it"
+            ):
+                return list(child.subtree)
+    if lemma in lex.clause_only:
+        return []
+    for child in verb.children:
+        if child.dep_ == "dobj":
+            if (
+                lemma in lex.object_info
+                and child.lemma_.lower() not in lex.info_nouns
+                and child.lower_ not in lex.info_nouns
+            ):
+                return []
+            if child.pos_ == "PRON" and not any(c.dep_ == "prep" for c in verb.children):
+                return []
+            if child.pos_ != "PRON":
+                return list(child.subtree)
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "about", "over"):
+            return list(child.subtree)
+    return []
+
+
+def _outlet_like(token: Any, lex: Lexicon, constructional: bool = True) -> bool:
+    """True when a noun phrase headed by ``token`` can be a news outlet (not a person).
+
+    In a construction that takes an outlet ("told X", "in an interview with X") any proper
+    name that is not a person qualifies; elsewhere the name must read as an outlet.
+    """
+    span = list(token.subtree)
+    text = " ".join(t.text for t in span).lower()
+    if text in lex.not_outlets or token.lower_ in lex.not_outlets:
+        return False
+    if any(e.label_ in ("PERSON", "GPE", "NORP") and e.start <= token.i < e.end for e in token.doc.ents):
+        return False
+    if known_outlet(" ".join(t.text for t in span)):
+        return True
+    named_outlet = any(t.lower_ in lex.outlet_words and t.pos_ == "PROPN" for t in span)
+    if not constructional:
+        return named_outlet
+    if token.pos_ == "PROPN" or token.text.isupper() or named_outlet:
+        return True
+    return token.lower_ in lex.unnamed_outlet_nouns or any(t.lower_ in lex.outlet_words for t in span)
+
+
+def known_outlet(name: str) -> bool:
+    """True when the source registry (``wiretrace.sources``, when installed) lists ``name`` as an outlet."""
+    lookup = _registry_lookup()
+    if lookup is None:
+        return False
+    try:
+        return bool(lookup(name))
+    except Exception:  # a registry problem must not stop claims extraction
+        return False
+
+
+def _registry_lookup() -> Any | None:
+    try:
+        from wiretrace import sources  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return getattr(sources, "lookup", None)
+
+
+def _outlet_text(token: Any, base: int) -> tuple[str, int, int]:
+    """(canonical outlet text, start, end); unnamed outlets read 'unnamed <description>'."""
+    tokens = list(token.subtree)
+    start, end = _span(tokens, base)
+    words = [t for t in tokens if not t.is_punct]
+    if words and words[0].lower_ in _DETERMINERS:
+        if words[0].lower_ in _INDEFINITE or token.pos_ != "PROPN":
+            return "unnamed " + " ".join(t.text for t in words[1:]), start, end
+        words = words[1:]
+    return " ".join(t.text for t in words).replace(" 's", "'s"), start, end
+
+
+def _via_of(verb: Any, lemma: str, lex: Lexicon, base: int) -> tuple[str, int, int] | None:
+    """Outlet named around a cue: told X / said to X / in an interview with X / reported by X."""
+    for child in verb.children:
+        if lemma == "tell" and child.dep_ in ("dobj", "dative") and _outlet_like(child, lex):
+            return _outlet_text(child, base)
+        if child.dep_ in ("prep", "dative") and child.lower_ == "to":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and _outlet_like(pobj, lex) and pobj.pos_ == "PROPN":
+                    return _outlet_text(pobj, base)
+        if child.dep_ == "prep" and child.lower_ in ("in", "during"):
+            for pobj in child.children:
+                if pobj.lower_ in ("interview", "conversation", "comments", "remarks", "statement"):
+                    for prep in pobj.children:
+                        if prep.lower_ in ("with", "to"):
+                            for outlet in prep.children:
+                                if outlet.dep_ == "pobj" and _outlet_like(outlet, lex):
+                                    return _outlet_text(outlet, base)
+    return None
+
+
+def _speaking_to(doc: Any, lex: Lexicon, base: int) -> tuple[str, int, int] | None:
+    """'Speaking to X, ...' / 'In an interview with X, ...' at sentence level."""
+    for token in doc:
+        if token.lower_ in ("speaking", "talking", "writing") and token.dep_ in (
+            "advcl",
+            "csubj",
+            "ROOT",
+            "xcomp",
+        ):
+            for prep in token.children:
+                if prep.lower_ in ("to", "with", "in", "for"):
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj" and _outlet_like(pobj, lex) and pobj.lower_ not in _PRONOUNS:
+                            return _outlet_text(pobj, base)
+        if token.lower_ == "interview" and token.head.lower_ in ("in", "during"):
+            for prep in token.children:
+                if prep.lower_ in ("with", "to"):
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj" and _outlet_like(pobj, lex):
+                            return _outlet_text(pobj, base)
+    return None
+
+
+def _source_info(source: Any, carrier: Any, base: int, doc_text: str) -> SpeakerInfo | None:
+    """The source inside 'reports from X ...', running to the end of the carrier phrase."""
+    info = _speaker_info(source, base, doc_text)
+    if info is None or source.i == carrier.i:
+        return info
+    _, end = _span(list(carrier.subtree), base)
+    end = _balance_quotes(doc_text, info.start - base, end - base) + base
+    if end > info.end:
+        info.end = end
+        info.text = doc_text[info.start - base : end - base]
+    return info
+
+
+def _according(
+    doc: Any, lex: Lexicon, base: int, sentence_index: int, sent_start: int, sent_end: int
+) -> list[Draft]:
+    """Claims from 'according to X' (X may be a report carrying the real source)."""
+    drafts = []
+    for token in doc:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+            continue
+        to = doc[token.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            continue
+        source = pobj
+        if pobj.lemma_.lower() in lex.source_carriers or pobj.lower_ in lex.source_carriers:
+            inner = next(
+                (
+                    p
+                    for c in pobj.children
+                    if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
+                    for p in c.children
+                    if p.dep_ == "pobj"
+                ),
+                None,
+            )
+            if inner is not None and (
+                inner.pos_ == "PROPN"
+                or inner.lower_ in lex.institution_heads
+                or any(e.start <= inner.i < e.end for e in doc.ents)
+            ):
+                source = inner
+        phrase_tokens = [token, to] + list(pobj.subtree)
+        p_start = base + token.idx
+        p_end = base + phrase_tokens[-1].idx + len(phrase_tokens[-1].text)
+        # content: the clause around the phrase, the longer side when the phrase sits inside it
+        before, after = (sent_start, p_start), (p_end, sent_end)
+        if p_start - sent_start < 3:
+            content = after
+        elif sent_end - p_end < 3:
+            content = before
+        else:
+            content = (sent_start, sent_end)
+        draft = Draft(
+            sentence_index=sentence_index,
+            cue_start=p_start,
+            cue_end=p_start + len("according to"),
+            cue=doc.text[token.idx : to.idx + len(to.text)],
+            cue_class="report",
+            speaker=_source_info(source, pobj, base, doc.text),
+            content_start=content[0],
+            content_end=content[1],
+        )
+        draft.extra["according"] = True
+        draft.extra["outlet"] = _outlet_like(source, lex) and source.pos_ == "PROPN"
+        draft.extra["named_outlet"] = _outlet_like(source, lex, False)
+        draft.window = (p_start, p_end)
+        drafts.append(draft)
+    return drafts
+
+
+def _can_speak(subject: Any, lemma: str, lex: Lexicon) -> bool:
+    """True when ``subject`` can be the source of ``lemma``: a person, body, name, or a document."""
+    word = subject.lower_
+    if (
+        subject.pos_ == "PRON"
+        or subject.pos_ == "PROPN"
+        or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+    ):
+        return True
+    if word in lex.evidence_subjects or subject.lemma_.lower() in lex.evidence_subjects:
+        return True
+    if lemma not in lex.animate_subject:
+        return True
+    return word in lex.person_heads or word in lex.vague_heads or word in lex.institution_heads
+
+
+def _back_reference(token: Any, lemma: str, lex: Lexicon, base: int, sentence_index: int) -> Draft | None:
+    """'This assertion, reported by X, ...': X is the outlet of a claim made earlier."""
+    if lemma not in ("report", "cite", "quote", "publish", "broadcast", "relay", "carry"):
+        return None
+    agent = next(
+        (p for c in token.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"), None
+    )
+    if agent is None or not _outlet_like(agent, lex):
+        return None
+    via, v_start, v_end = _outlet_text(agent, base)
+    draft = Draft(
+        sentence_index,
+        base + token.idx,
+        base + token.idx + len(token.text),
+        token.text,
+        lex.verb_class[lemma],
+        None,
+        via=via,
+        via_start=v_start,
+        via_end=v_end,
+        back_reference=True,
+    )
+    return draft
+
+
+def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list[Draft]:
+    """Every attribution in one parsed sentence ``doc`` whose text starts at article offset ``base``.
+
+    Args:
+        doc: a spaCy Doc of one sentence.
+        lex: the lexicon.
+        base: article offset of the sentence's first character.
+        sentence_index: index of the sentence in its article.
+    Returns:
+        drafts in text order, with article offsets.
+    Example:
+        attributions(nlp("The plant will close, the company said."), load_lexicon(), 0, 0)[0].cue  # 'said'
+    """
+    sent_end = base + len(doc.text.rstrip())
+    drafts: list[Draft] = []
+    sentence_via = _speaking_to(doc, lex, base)
+    for token in doc:
+        if token.pos_ not in ("VERB", "AUX") or token.lower_ not in lex.form_lemma:
+            continue
+        lemma = lex.form_lemma[token.lower_]
+        if lemma not in lex.verb_class:
+            continue
+        if token.dep_ in ("amod", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+            back = _back_reference(token, lemma, lex, base, sentence_index)
+            if back is not None:
+                drafts.append(back)
+            continue  # "the reported attack", "footage confirming": modifiers, not reports
+        subject = _subject(token, lex.form_lemma)
+        speaker = _speaker_info(subject, base, doc.text) if subject is not None else None
+        if subject is not None and not _can_speak(subject, lemma, lex):
+            continue  # "the efforts suggest", "the video highlights": things do not make claims
+        content = _content_tokens(token, lemma, lex)
+        c_start, c_end = _span(content, base) if content else (-1, -1)
+        draft = Draft(
+            sentence_index=sentence_index,
+            cue_start=base + token.idx,
+            cue_end=base + token.idx + len(token.text),
+            cue=token.text,
+            cue_class=lex.verb_class[lemma],
+            speaker=speaker,
+            content_start=c_start,
+            content_end=c_end,
+        )
+        draft.extra["lemma"] = lemma
+        draft.extra["needs_clause"] = lemma in lex.clause_only or lemma in lex.object_info
+        via = _via_of(token, lemma, lex, base)
+        if (
+            via is None
+            and lemma in ("report", "cite", "quote", "publish", "broadcast")
+            and speaker is not None
+        ):
+            if (
+                any(c.dep_ == "agent" for c in token.children)
+                and subject is not None
+                and _outlet_like(subject, lex, False)
+            ):
+                via = _outlet_text(subject, base)  # "reported by X", "cited by X"
+                draft.back_reference = not content or (subject is not None and subject.dep_ == "pobj")
+        if via is None and speaker is not None and sentence_via is not None:
+            via = sentence_via
+        if via is not None:
+            draft.via, draft.via_start, draft.via_end = via
+        if speaker is not None:
+            window_start = min(speaker.start, draft.cue_start)
+            window_end = max(speaker.end, draft.cue_end, draft.via_end)
+        else:
+            window_start, window_end = draft.cue_start, draft.cue_end
+        draft.window = (window_start, window_end)
+        draft.extra["subject_dep"] = subject.dep_ if subject is not None else ""
+        draft.extra["outlet_subject"] = subject is not None and _outlet_like(subject, lex, False)
+        drafts.append(draft)
+    drafts.extend(_according(doc, lex, base, sentence_index, base, sent_end))
+    drafts.sort(key=lambda d: d.cue_start)
+    return drafts

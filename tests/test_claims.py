@@ -1,0 +1,140 @@
+"""Claims extraction on hand-written sentences: each construction, bad quotes, mirroring."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wiretrace.claims import extract_claims
+from wiretrace.config import ClaimsSettings
+from wiretrace.records import Article, Claim
+from wiretrace.segment import segment_all
+
+CASES = json.loads((Path(__file__).parent / "data" / "claims_sentences.json").read_text(encoding="utf-8"))[
+    "cases"
+]
+
+
+def _article(text: str, article_id: str = "a1") -> Article:
+    return Article(article_id, text, None, None, None, None, None, "test.txt", None, "txt")
+
+
+def _claims(*texts: str) -> tuple[list[Claim], list]:
+    articles = [_article(text, f"a{i}") for i, text in enumerate(texts)]
+    result = extract_claims(articles, segment_all(articles), ClaimsSettings())
+    return result.claims, result.notes
+
+
+def _find(claims: list[Claim], case: dict) -> Claim:
+    if "cue" in case:
+        matching = [c for c in claims if c.cue.lower() == case["cue"].lower()]
+    else:
+        matching = [c for c in claims if c.sourcing == case["sourcing"]]
+    assert matching, f"{case['name']}: no claim with cue {case.get('cue')!r} in {[c.cue for c in claims]}"
+    return matching[-1]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_construction(case: dict) -> None:
+    claims, _ = _claims(case["text"])
+    claim = _find(claims, case)
+    text = case["text"]
+    # every span points at the text it names
+    assert text[claim.content_start : claim.content_end] == claim.content
+    if claim.speaker_start >= 0:
+        assert text[claim.speaker_start : claim.speaker_end] == claim.speaker
+    if claim.cue_start >= 0:
+        assert text[claim.cue_start : claim.cue_end] == claim.cue
+    checks = {
+        "cue_class": lambda: claim.cue_class == case["cue_class"],
+        "speaker_has": lambda: case["speaker_has"] in claim.speaker,
+        "canonical": lambda: claim.speaker_canonical == case["canonical"],
+        "role_has": lambda: case["role_has"].lower() in claim.speaker_role.lower(),
+        "content_has": lambda: case["content_has"] in claim.content,
+        "quote_kind": lambda: claim.quote_kind == case["quote_kind"],
+        "sourcing": lambda: claim.sourcing == case["sourcing"],
+        "via": lambda: claim.via_outlet == case["via"],
+        "via_has": lambda: case["via_has"] in claim.via_outlet,
+        "hedge": lambda: case["hedge"] in claim.hedges,
+    }
+    for key, check in checks.items():
+        if key in case:
+            assert check(), f"{case['name']}: {key} expected {case[key]!r}, got {claim}"
+
+
+def test_unbalanced_quote_drops_only_that_quote() -> None:
+    text = (
+        "\u201cThe new timetable starts in June, the rail operator said.\n"
+        "Station manager Carla Jensen said the platforms would be rebuilt by autumn.\n"
+        "\u201cWe expect more passengers every week,\u201d she added."
+    )
+    claims, notes = _claims(text)
+    assert any("never closed" in note.reason for note in notes)
+    canonical = {c.speaker_canonical for c in claims if c.sourcing != "none"}
+    assert "Carla Jensen" in canonical
+    assert any(c.quote_kind == "direct" and "more passengers" in c.content for c in claims)
+
+
+def test_stray_closing_mark_is_noted() -> None:
+    _, notes = _claims("The club said the match would go ahead.\u201d The tickets sold out in an hour.")
+    assert any("without an opening" in note.reason for note in notes)
+
+
+def test_bad_text_never_fails_the_batch() -> None:
+    weird = "\u201c\u201c\u2019\u2018 said said according to , , \u00ab\u00bb\n\n\"\"'''"
+    claims, _ = _claims(weird, "The school board confirmed that classes resume on Monday.")
+    assert any(c.article_id == "a1" and c.cue == "confirmed" for c in claims)
+
+
+MIRROR_A = (
+    "Norwegian Prime Minister Ola Berg said Sweden had broken the fishing agreement. "
+    "\u201cThe quotas were agreed in writing,\u201d Berg told the Nordic Times.\n"
+    "Swedish officials denied the accusation. A Swedish negotiator, who spoke on condition of anonymity, "
+    "said the talks would resume in Oslo."
+)
+SWAP = {
+    "Norwegian": "Swedish",
+    "Swedish": "Norwegian",
+    "Norway": "Sweden",
+    "Sweden": "Norway",
+    "Ola Berg": "Anna Lind",
+    "Anna Lind": "Ola Berg",
+    "Berg": "Lind",
+    "Lind": "Berg",
+    "Oslo": "Stockholm",
+    "Stockholm": "Oslo",
+}
+
+
+def _swap(text: str) -> str:
+    import re
+
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SWAP), key=len, reverse=True)) + r")\b")
+    return pattern.sub(lambda m: SWAP[m.group(1)], text)
+
+
+def test_mirrored_articles_give_mirrored_claims() -> None:
+    mirrored = _swap(MIRROR_A)
+    claims_a, _ = _claims(MIRROR_A)
+    claims_b, _ = _claims(mirrored)
+
+    def view(claims: list[Claim], swap: bool) -> list[tuple]:
+        f = _swap if swap else (lambda s: s)
+        return [
+            (
+                f(c.speaker_canonical),
+                f(c.speaker_role),
+                c.cue,
+                c.cue_class,
+                f(c.content),
+                c.sourcing,
+                c.quote_kind,
+                f(c.via_outlet),
+            )
+            for c in claims
+        ]
+
+    assert len(claims_a) >= 4
+    assert view(claims_a, swap=True) == view(claims_b, swap=False)
