@@ -54,7 +54,7 @@ class FingerprintOptions:
 class Sketches:
     """Per text: MinHash signature row, normalised-text key (equal = copy) and word count."""
 
-    signatures: NDArray[np.uint32]
+    signatures: NDArray[np.uint16]  # low 16 bits of each minimum (b-bit MinHash): half the memory
     keys: U64
     word_counts: I64
 
@@ -80,45 +80,52 @@ def mix64(values: U64) -> U64:
     return z
 
 
-def _word_mask(codes: NDArray[np.uint8]) -> NDArray[np.bool_]:
-    """True for bytes inside words, padded with one False on each side.
+# byte -> its lower-cased form inside words, 0 for bytes that separate words
+_FOLD = np.where(_IS_WORD, _LOWER, 0).astype(np.uint8)
 
-    Typographic punctuation (U+2000-U+206F: curly quotes, dashes, ellipsis) and NBSP separate words.
-    """
-    inside = np.zeros(codes.size + 2, dtype=bool)
-    inside[1:-1] = _IS_WORD[codes]
-    if codes.size >= 3:
-        lead = np.flatnonzero((codes[:-2] == 0xE2) & ((codes[1:-1] == 0x80) | (codes[1:-1] == 0x81)))
-        for shift in range(1, 4):
-            inside[lead + shift] = False
-    if codes.size >= 2:
-        nbsp = np.flatnonzero((codes[:-1] == 0xC2) & (codes[1:] == 0xA0))
-        inside[nbsp + 1] = False
-        inside[nbsp + 2] = False
-    return inside
+
+def _encode(texts: Sequence[str]) -> tuple[NDArray[np.uint8], I64]:
+    """All texts as one UTF-8 byte array joined by NUL, and the byte offset where each starts."""
+    joined = "\x00".join(texts)
+    codes = np.frombuffer(joined.encode("utf-8", "replace"), dtype=np.uint8)
+    separators = np.flatnonzero(codes == 0)
+    if separators.size != len(texts) - 1:
+        # a text holds NUL bytes itself: find the boundaries text by text instead
+        parts = [t.replace("\x00", " ").encode("utf-8", "replace") for t in texts]
+        codes = np.frombuffer(b"\x00".join(parts), dtype=np.uint8)
+        separators = np.flatnonzero(codes == 0)
+    starts = np.zeros(len(texts), dtype=np.int64)
+    starts[1:] = separators + 1
+    return codes, starts
 
 
 def _hash_batch(texts: Sequence[str]) -> tuple[U64, I64]:
     """Word hashes and per-text word counts for one batch of texts."""
-    parts = [text.encode("utf-8", "replace") for text in texts]
-    lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
-    codes = np.frombuffer(b"\n".join(parts), dtype=np.uint8)
-    del parts
-    inside = _word_mask(codes)
+    codes, text_starts = _encode(texts)
+    folded = np.zeros(codes.size + 9, dtype=np.uint8)  # one leading 0, eight trailing for windows
+    np.take(_FOLD, codes, out=folded[1 : codes.size + 1])
+    if codes.size >= 3:
+        # E2 80 xx / E2 81 xx: general punctuation (curly quotes, dashes, ellipsis) separates words
+        lead = np.flatnonzero((codes[:-2] == 0xE2) & ((codes[1:-1] == 0x80) | (codes[1:-1] == 0x81)))
+        for shift in range(1, 4):
+            folded[lead + shift] = 0
+        nbsp = np.flatnonzero((codes[:-1] == 0xC2) & (codes[1:] == 0xA0))
+        folded[nbsp + 1] = 0
+        folded[nbsp + 2] = 0
+    inside = folded[: codes.size + 2] != 0
     bounds = np.flatnonzero(inside[1:] != inside[:-1])
     del inside
-    starts, ends = bounds[0::2], bounds[1::2]
-    lowered = np.zeros(codes.size + 8, dtype=np.uint8)
-    np.take(_LOWER, codes, out=lowered[: codes.size])
+    starts, ends = bounds[0::2], bounds[1::2]  # byte offsets into codes (folded is shifted by one)
     # every byte offset seen as the start of an unaligned little-endian 8-byte window
-    windows = np.ndarray(shape=(codes.size + 1,), dtype="<u8", buffer=lowered.data, strides=(1,))
+    windows = np.ndarray(shape=(codes.size + 1,), dtype="<u8", buffer=folded.data, offset=1, strides=(1,))
     length = ends - starts
-    words = (windows[starts] & _KEEP[np.minimum(length, 8)]) * _MIX1
+    words = windows[starts]
+    short = np.flatnonzero(length < 8)
+    words[short] &= _KEEP[length[short]]
+    words *= _MIX1
     long_words = np.flatnonzero(length > 8)
     words[long_words] += windows[ends[long_words] - 8] * _MIX2
     words += length.astype(np.uint64)
-    text_starts = np.zeros(lengths.size, dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=text_starts[1:])
     first_word = np.searchsorted(starts, text_starts)
     counts = np.diff(np.append(first_word, starts.size)).astype(np.int64)
     return words, counts
@@ -188,14 +195,18 @@ def _segment_sums(values: U64, counts: I64) -> U64:
     return out
 
 
-def _sketch_batch(texts: Sequence[str], options: FingerprintOptions) -> Sketches:
-    """Signatures, copy keys and word counts of one batch."""
+def _sketch_batch(
+    texts: Sequence[str], options: FingerprintOptions, sig: NDArray[np.uint16]
+) -> tuple[U64, I64]:
+    """Fill ``sig`` (this batch's rows) and return the batch's copy keys and word counts."""
     words, counts = _hash_batch(texts)
     shingled, shingle_counts = _shingles(words, counts, options.shingle_words)
-    sig = _signatures(shingled, shingle_counts, options.num_perm, options.seed)
+    del words
+    # b-bit MinHash: a false match of 16-bit values has probability 2^-16 per slot
+    sig[:] = _signatures(shingled, shingle_counts, options.num_perm, options.seed)
     # order-free sum of the (order-aware) shingles: equal for texts equal after normalisation
     keys = mix64(_segment_sums(shingled, shingle_counts) ^ counts.astype(np.uint64))
-    return Sketches(sig, keys, counts)
+    return keys, counts
 
 
 def sketch(texts: Sequence[str], options: FingerprintOptions | None = None) -> Sketches:
@@ -214,21 +225,24 @@ def sketch(texts: Sequence[str], options: FingerprintOptions | None = None) -> S
     options = options or FingerprintOptions()
     if options.num_perm < 1 or options.num_perm & (options.num_perm - 1):
         raise ValueError(f"num_perm must be a power of two, got {options.num_perm}")
-    batches = [texts[i : i + options.batch_docs] for i in range(0, len(texts), options.batch_docs)]
-    if not batches:
-        empty = np.zeros((0, options.num_perm), np.uint32)
-        return Sketches(empty, np.zeros(0, np.uint64), np.zeros(0, np.int64))
-    if options.threads > 1 and len(batches) > 1:
+    n = len(texts)
+    sig = np.empty((n, options.num_perm), dtype=np.uint16)
+    keys = np.zeros(n, dtype=np.uint64)
+    counts = np.zeros(n, dtype=np.int64)
+    starts = list(range(0, n, options.batch_docs))
+
+    def run(begin: int) -> None:
+        end = min(begin + options.batch_docs, n)
+        keys[begin:end], counts[begin:end] = _sketch_batch(texts[begin:end], options, sig[begin:end])
+
+    if options.threads > 1 and len(starts) > 1:
         # numpy releases the GIL inside its loops, so batches overlap on several cores
         with ThreadPoolExecutor(options.threads) as pool:
-            parts = list(pool.map(lambda batch: _sketch_batch(batch, options), batches))
+            list(pool.map(run, starts))
     else:
-        parts = [_sketch_batch(batch, options) for batch in batches]
-    return Sketches(
-        np.concatenate([p.signatures for p in parts]),
-        np.concatenate([p.keys for p in parts]),
-        np.concatenate([p.word_counts for p in parts]),
-    )
+        for begin in starts:
+            run(begin)
+    return Sketches(sig, keys, counts)
 
 
 def _densify(sig: NDArray[np.uint32]) -> NDArray[np.uint32]:
@@ -248,24 +262,32 @@ def _densify(sig: NDArray[np.uint32]) -> NDArray[np.uint32]:
     return sig
 
 
-def lsh_pairs(sig: NDArray[np.uint32], bands: int, max_bucket: int = 64) -> tuple[I64, I64]:
+def lsh_pairs(
+    sig: NDArray[np.uint16], bands: int, max_bucket: int = 64, usable: NDArray[np.bool_] | None = None
+) -> tuple[I64, I64]:
     """Candidate pairs (a < b) of rows that share at least one LSH band.
 
     Buckets larger than ``max_bucket`` (boilerplate, mass copies) link every member to the
-    bucket's first member instead of emitting all pairs, so time stays linear.
+    bucket's first member instead of emitting all pairs, so time stays linear. Rows not
+    ``usable`` (texts without words) pair with nothing.
     """
     n, k = sig.shape
     if n < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     rows_per_band = k // bands
-    usable = ~(sig == _EMPTY).all(axis=1)
+    members = np.flatnonzero(usable) if usable is not None else np.arange(n)
+    packed = rows_per_band * sig.itemsize == 8 and sig.flags.c_contiguous
     found: list[U64] = []
     for band in range(bands):
-        block = sig[:, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
-        key = np.full(n, mix64(np.array([band], np.uint64))[0], dtype=np.uint64)
-        for column in range(rows_per_band):
-            key = mix64(key ^ block[:, column])
-        members = np.flatnonzero(usable)
+        salt = mix64(np.array([band], np.uint64))[0]
+        if packed:
+            # four 16-bit slots are one 64-bit word: the band key without any hashing loop
+            key = mix64(sig.view(np.uint64)[:, band] ^ salt)
+        else:
+            block = sig[:, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
+            key = np.full(n, salt, dtype=np.uint64)
+            for column in range(rows_per_band):
+                key = mix64(key ^ block[:, column])
         order = members[np.argsort(key[members], kind="stable")]
         keys = key[order]
         found.extend(_bucket_pairs(order, keys, max_bucket, n))
@@ -315,7 +337,7 @@ def _codes(a: I64, b: I64, n: int) -> U64:
 
 
 def estimated_jaccard(
-    sig: NDArray[np.uint32], left: I64, right: I64, chunk: int = 200_000
+    sig: NDArray[np.uint16], left: I64, right: I64, chunk: int = 200_000
 ) -> NDArray[np.float32]:
     """Share of equal signature slots for each pair (the MinHash Jaccard estimate)."""
     out = np.empty(left.size, dtype=np.float32)
@@ -343,7 +365,7 @@ def near_duplicates(texts: Sequence[str], options: FingerprintOptions | None = N
     options = options or FingerprintOptions()
     sketches = sketch(texts, options)
     sig, keys = sketches.signatures, sketches.keys
-    left, right = lsh_pairs(sig, options.bands, options.max_bucket)
+    left, right = lsh_pairs(sig, options.bands, options.max_bucket, sketches.word_counts > 0)
     # exact copies always pair, even when the band cap turned their bucket into a star
     copy_left, copy_right = _equal_key_pairs(keys, sketches.word_counts > 0, options.max_bucket)
     n = max(len(texts), 1)
