@@ -94,20 +94,35 @@ class Chain:
     href: str
 
 
+MAX_NODES = 12  # boxes per column of a provenance graph
+
+
 def provenance_graph(chains: list[Chain], columns: tuple[str, str, str]) -> Graph:
     """Lay out speaker -> outlet -> article chains in three columns, one box per distinct name."""
     node_w, node_h, gap, top = 180, 22, 8, 24
     xs = (6, 236, 466)
     order: list[list[str]] = [[], [], []]
     hrefs: dict[str, str] = {}
-    edges: set[tuple[int, str, str]] = set()
     for chain in chains:
         for col, name in enumerate((chain.speaker, chain.outlet, chain.article)):
             if name not in order[col]:
                 order[col].append(name)
         hrefs.setdefault(chain.article, chain.href)
-        edges.add((0, chain.speaker, chain.outlet))
-        edges.add((1, chain.outlet, chain.article))
+    # a column of hundreds of boxes is unreadable: the first ones, then one box for the rest
+    shown: list[dict[str, str]] = []
+    for col in range(3):
+        names = order[col]
+        if len(names) > MAX_NODES:
+            rest = f"+{len(names) - MAX_NODES + 1} more"
+            order[col] = names[: MAX_NODES - 1] + [rest]
+            shown.append({n: (n if i < MAX_NODES - 1 else rest) for i, n in enumerate(names)})
+        else:
+            shown.append({n: n for n in names})
+    edges: set[tuple[int, str, str]] = set()
+    for chain in chains:
+        speaker, outlet, article = shown[0][chain.speaker], shown[1][chain.outlet], shown[2][chain.article]
+        edges.add((0, speaker, outlet))
+        edges.add((1, outlet, article))
     tallest = max((len(c) for c in order), default=1)
     height = top + tallest * (node_h + gap) + 4
 

@@ -99,10 +99,13 @@ def render_report(
         f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; img-src data:; "
         "base-uri 'none'; form-action 'none'"
     )
+    stale = ""
     if reader.missing:
-        empty = f"The store lacks the tables {', '.join(sorted(reader.missing))}: re-run `wiretrace analyze`."
-    else:
-        empty = "No stories in the store yet: run `wiretrace analyze PATH...` first."
+        stale = (
+            f"The store's tables {', '.join(sorted(reader.missing))} are missing or from an older version "
+            "of wiretrace, so their sections are empty: re-run `wiretrace analyze`."
+        )
+    empty = "No stories in the store yet: run `wiretrace analyze PATH...` first."
     html = (
         environment()
         .get_template("report.html")
@@ -116,6 +119,7 @@ def render_report(
             db=Path(store.path).name,
             generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             empty_note=empty,
+            stale_note=stale,
             article_href=lambda article_id: f"#article-{article_id}",
         )
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+from rapidfuzz import fuzz
 
 from wiretrace import graphics, records
 from wiretrace.records import Alignment, Article, Claim, Pair, Sentence, Story
@@ -26,6 +27,7 @@ PARAPHRASE_BELOW = (
     0.75  # wording similarity to the group's canonical wording under which a claim is a paraphrase
 )
 MAX_ALIGNED_PAIRS = 40  # divergence view: differing aligned sentence pairs shown per story
+POINT_LOOKUPS = 8  # up to this many keys, one equality query each beats one IN query (bench/web_speed.py)
 MAX_GRAPHS = 30  # provenance graphs drawn per story; the claim matrix still lists every group
 
 LinkFn = Callable[[str, int, int], str]
@@ -65,7 +67,7 @@ class Reader:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.lock = threading.Lock()
-        self.missing: set[str] = set()  # tables absent from this store file
+        self.missing: set[str] = set()  # tables absent or outdated in this store file
 
     def load(self, cls: type | None, where: str = "", params: Iterable[Any] = ()) -> list[Any]:
         """Records of ``cls`` (``[]`` if the stage or its table does not exist)."""
@@ -74,7 +76,8 @@ class Reader:
         with self.lock:
             try:
                 return self.store.load(cls, where, params)
-            except duckdb.CatalogException:
+            except (duckdb.CatalogException, duckdb.BinderException):
+                # a store written by an older version: the table or a column of it is missing
                 self.missing.add(TABLES[cls][0])
                 return []
 
@@ -86,6 +89,10 @@ class Reader:
         column = next((c for c in columns if c in names), None)
         if column is None:
             return []
+        if len(values) <= POINT_LOOKUPS:
+            # an equality prunes row groups by their min/max (tables are written in id order);
+            # an IN list does not, and a full scan of a million sentences costs ~50 ms
+            return [row for value in values for row in self.load(cls, f'"{column}" = ?', [value])]
         return self.load(cls, f'"{column}" IN (SELECT unnest(?))', [list(values)])
 
     def sql(self, query: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
@@ -93,7 +100,7 @@ class Reader:
         with self.lock:
             try:
                 return self.store.connection.execute(query, list(params)).fetchall()
-            except duckdb.CatalogException:
+            except (duckdb.CatalogException, duckdb.BinderException):
                 return []
 
     def story(self, story_id: str) -> Story | None:
@@ -278,11 +285,9 @@ def _claim_groups(
 
 
 def _cell(claim: Claim, canonical: str, link: LinkFn) -> Cell:
-    from difflib import SequenceMatcher
-
     how = QUOTE_KIND_LABELS.get(claim.quote_kind, claim.quote_kind or "asserted")
     if how in ("reported", "asserted") and canonical:
-        ratio = SequenceMatcher(None, claim.content.lower(), canonical.lower(), autojunk=False).ratio()
+        ratio = fuzz.ratio(claim.content.lower(), canonical.lower()) / 100  # difflib's ratio, in C++
         if ratio < PARAPHRASE_BELOW:
             how = "paraphrased"
     title = f"{claim.speaker or 'no speaker'} {claim.cue}: {claim.content}".strip()
@@ -312,22 +317,25 @@ def _overview(
         f"{len(claims)} claim{'s' * (len(claims) != 1)}"
         + (f" in {groups} claim group{'s' * (groups != 1)}" if grouped else ""),
     ]
-    summary = ""
     if independence is not None:
-        origins = field_of(independence, "independent_sources", default=None)
-        label = field_of(independence, "label", default="")
-        if origins is not None:
-            parts.append(f"{origins} independent upstream origin{'s' * (origins != 1)}")
-        if label:
-            parts.append(f"independence: {str(label).replace('_', ' ')}")
+        label = str(field_of(independence, "label", default="")).replace("_", " ")
         summary = str(field_of(independence, "summary", default=""))
+        if summary:
+            # the provenance stage's own sentence already counts articles, claims and origins
+            parts = [summary.rstrip(".")]
+        else:
+            origins = field_of(independence, "independent_sources", default=None)
+            if origins is not None:
+                parts.append(f"{origins} independent upstream origin{'s' * (origins != 1)}")
+        if label:
+            parts.append(f"independence: {label}")
     else:
         parts.append("upstream origins and independence not computed yet")
     if story.date_start and story.date_end and story.date_end != story.date_start:
         dates = f"From {story.date_start} to {story.date_end}: "
     else:
         dates = f"On {story.date_start}: " if story.date_start else "Undated: "
-    return dates + "; ".join(parts) + "." + (f" {summary}" if summary else "")
+    return dates + "; ".join(parts) + "."
 
 
 def _side(article: Article, start: int, end: int, fallback: str) -> str:
@@ -337,9 +345,12 @@ def _side(article: Article, start: int, end: int, fallback: str) -> str:
     return fallback or "(absent from this version)"
 
 
-def _divergences(reader: Reader, story_id: str, texts: dict[str, Article], link: LinkFn) -> list[SideBySide]:
+def _divergences(
+    reader: Reader, story_id: str, texts: dict[str, Article], link: LinkFn
+) -> tuple[list[SideBySide], list[tuple[str, MarkedSpan]]]:
     cls = record_type("Divergence")
     out = []
+    spans: list[tuple[str, MarkedSpan]] = []
     for row in reader.load_in(cls, ("story_id",), [story_id]):
         a, b = field_of(row, "article_a"), field_of(row, "article_b")
         if a not in texts or b not in texts:
@@ -353,6 +364,9 @@ def _divergences(reader: Reader, story_id: str, texts: dict[str, Article], link:
         kind = str(field_of(row, "kind", default="divergence")).replace("_", " ")
         if getattr(row, "conflict", True) is False:
             kind += " (variants of one thing, not a conflict)"
+        for article_id, start, end in ((a, sa, ea), (b, sb, eb)):
+            if 0 <= start < end:
+                spans.append((article_id, MarkedSpan(start, end, "divergence", kind)))
         values = [str(v) for v in (field_of(row, "value_a"), field_of(row, "value_b")) if v]
         explanation = str(field_of(row, "explanation", default="")) or " vs ".join(values)
         out.append(
@@ -367,7 +381,7 @@ def _divergences(reader: Reader, story_id: str, texts: dict[str, Article], link:
                 right,
             )
         )
-    return out
+    return out, spans
 
 
 def _aligned(
@@ -379,11 +393,14 @@ def _aligned(
     rows = [r for r in rows if r.article_b in articles]
     if not rows:
         return [], []
-    sentences = {(s.article_id, s.index): s for s in reader.load_in(Sentence, ("article_id",), ids)}
     original = story.likely_original
     rows.sort(
         key=lambda r: (original not in (r.article_a, r.article_b), r.article_a, r.article_b, r.sentence_a)
     )
+    # only the first pairs are shown: read the sentences of the few articles they involve, not all
+    rows = rows[: MAX_ALIGNED_PAIRS * 3]
+    involved = sorted({r.article_a for r in rows} | {r.article_b for r in rows})
+    sentences = {(s.article_id, s.index): s for s in reader.load_in(Sentence, ("article_id",), involved)}
     out: list[SideBySide] = []
     spans: list[tuple[str, MarkedSpan]] = []
     for row in rows:
@@ -516,13 +533,14 @@ def _chain(
     )
 
 
-def story_view(reader: Reader, story: Story, link: LinkFn) -> StoryView:
+def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = True) -> StoryView:
     """Assemble every section of a story page from the store.
 
     Args:
         reader: the store reader.
         story: the story to show.
         link: builds the href of an article span (in-page anchor in the report, a URL in the app).
+        with_texts: also cut the article texts into marked segments (the report shows them inline).
     Returns:
         the story's view model; empty sections carry a note in ``notes``.
     Example:
@@ -530,10 +548,11 @@ def story_view(reader: Reader, story: Story, link: LinkFn) -> StoryView:
     """
     ids = list(story.article_ids)
     found = {a.article_id: a for a in reader.load_in(Article, ("article_id",), ids)}
+    position = {article_id: index for index, article_id in enumerate(ids)}
     # the likely original first, then by date: the order a reader follows the copies in
     articles = sorted(
         (found[i] for i in ids if i in found),
-        key=lambda a: (a.article_id != story.likely_original, a.published or "9999", ids.index(a.article_id)),
+        key=lambda a: (a.article_id != story.likely_original, a.published or "9999", position[a.article_id]),
     )
     ids = [a.article_id for a in articles]
     by_id = {a.article_id: a for a in articles}
@@ -543,13 +562,13 @@ def story_view(reader: Reader, story: Story, link: LinkFn) -> StoryView:
         ArticleRow(a, relations.get(a.article_id, "same story"), _label(a, i)) for i, a in enumerate(articles)
     ]
     claims = reader.load_in(Claim, ("article_id",), ids)
-    claims.sort(key=lambda c: (ids.index(c.article_id), c.content_start))
+    column = {a.article_id: i for i, a in enumerate(articles)}
+    claims.sort(key=lambda c: (column[c.article_id], c.content_start))
     groups, matrix_note = _claim_groups(reader, claims, story.story_id)
     independence = _independence(reader, story.story_id)
     provenance = {
         p.claim_id: p for p in reader.load_in(record_type("ProvenanceChain"), ("story_id",), [story.story_id])
     }
-    column = {a.article_id: i for i, a in enumerate(articles)}
     matrix: list[MatrixRow] = []
     graphs: list[ProvenanceView] = []
     for group, members in groups:
@@ -585,7 +604,7 @@ def story_view(reader: Reader, story: Story, link: LinkFn) -> StoryView:
             )
     story_label = independence.get("")
     overview = _overview(story, articles, claims, len(groups), not matrix_note, story_label)
-    divergences = _divergences(reader, story.story_id, by_id, link)
+    divergences, divergence_spans = _divergences(reader, story.story_id, by_id, link)
     aligned, aligned_spans = _aligned(reader, story, by_id, link)
     places, place_spans = _places(reader, ids, link)
     events, event_spans = _events(reader, story.story_id, ids, link)
@@ -605,12 +624,7 @@ def story_view(reader: Reader, story: Story, link: LinkFn) -> StoryView:
         spans[claim.article_id].append(MarkedSpan(claim.content_start, claim.content_end, "claim", title))
         if claim.speaker_start >= 0:
             spans[claim.article_id].append(MarkedSpan(claim.speaker_start, claim.speaker_end, "speaker"))
-    for row in divergences:
-        for href in (row.left_href, row.right_href):
-            if href:
-                article_id, start, end = parse_anchor(href.rpartition("#")[2])
-                spans.setdefault(article_id, []).append(MarkedSpan(start, end, "divergence", row.kind))
-    for article_id, span in [*aligned_spans, *place_spans, *event_spans]:
+    for article_id, span in [*divergence_spans, *aligned_spans, *place_spans, *event_spans]:
         if article_id in spans:
             spans[article_id].append(span)
     notes = {}
@@ -640,7 +654,7 @@ def story_view(reader: Reader, story: Story, link: LinkFn) -> StoryView:
         places=places,
         timeline=timeline,
         timeline_note=timeline_note,
-        texts=[(a, segments(a, spans.get(a.article_id, []))) for a in articles],
+        texts=[(a, segments(a, spans.get(a.article_id, []))) for a in articles] if with_texts else [],
         claim_count=len(claims),
         notes=notes,
     )

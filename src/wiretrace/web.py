@@ -147,9 +147,11 @@ class Site:
             where.append("coalesce(s.date_start, '9999') <= ?")
             params.append(f.date_to + "\uffff")  # type: ignore[arg-type]
         if f.outlet:
+            # one pass over the unnested membership list: list_has_any per story was 1.7 s at 100k
             where.append(
-                "list_has_any(s.article_ids, (SELECT list(article_id) FROM articles "
-                "WHERE outlet ILIKE ? ESCAPE '\\'))"
+                "s.story_id IN (SELECT story_id FROM "
+                "(SELECT story_id, unnest(article_ids) AS a FROM stories) "
+                "WHERE a IN (SELECT article_id FROM articles WHERE outlet ILIKE ? ESCAPE '\\'))"
             )
             params.append(_like(f.outlet))  # type: ignore[arg-type]
         label = "''"
@@ -271,7 +273,11 @@ def create_app(db: str | Path) -> FastAPI:
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = site.env.get_template(name).render(
-            db=site.db.name, version=version, article_href=lambda a: article_link(a, -1, -1), **context
+            db=site.db.name,
+            version=version,
+            article_href=lambda a: article_link(a, -1, -1),
+            stale=sorted(site.reader.missing),
+            **context,
         )
         return HTMLResponse(html, status_code=status)
 
@@ -316,7 +322,7 @@ def create_app(db: str | Path) -> FastAPI:
         story = site.reader.story(story_id)
         if story is None:
             return not_found(f"No story {story_id} in this store.")
-        view = views.story_view(site.reader, story, article_link)
+        view = views.story_view(site.reader, story, article_link, with_texts=False)
         return page("story.html", title=story.headline, v=view)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -401,7 +407,7 @@ def create_app(db: str | Path) -> FastAPI:
         if story is None:
             raise HTTPException(404, f"no story {story_id}")
         ids = list(story.article_ids)
-        view = views.story_view(site.reader, story, article_link)
+        view = views.story_view(site.reader, story, article_link, with_texts=False)
         stages = {}
         for record_type, (table, _key) in TABLES.items():
             fields = {f.name for f in dataclasses.fields(record_type)}
