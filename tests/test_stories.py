@@ -171,3 +171,19 @@ def test_analyze_writes_stories_to_the_store(tmp_path: Path) -> None:
     assert summary.counts["stories"] == len(stories) and stories
     assert {a for s in stories for a in s.article_ids} == {a.article_id for a in articles[:8]}
     assert pairs and all(p.story_id in {s.story_id for s in stories} for p in pairs)
+
+
+def test_a_generic_round_up_does_not_chain_two_stories() -> None:
+    """A digest quoting two unrelated stories may join one of them, never merge them."""
+    articles, labels = load_corpus()
+    by_id = {a.article_id: a for a in articles}
+    digest_text = " ".join(
+        [by_id["e4-wire"].text.split("\n")[0], by_id["e6-wire"].text.split("\n")[0]]
+        + [by_id["e4-wire"].text.split("\n")[2], by_id["e6-wire"].text.split("\n")[1]]
+    )
+    digest = article("digest", digest_text, published="2024-10-07T18:00:00+00:00", outlet="Weekly Roundup")
+    chosen = [a for a in articles if labels[a.article_id]["story"] in ("E4", "E6")]
+    result = run([*chosen, digest])
+    for story in result.stories:
+        events = {labels[a]["story"] for a in story.article_ids if a in labels}
+        assert len(events) <= 1, story.article_ids

@@ -172,6 +172,8 @@ class ClaimGroup:
 
     ``canonical`` is the wording of the first appearance (earliest published article, else
     the story's likely original); ``claim_ids`` and ``article_ids`` are in first-appearance order.
+    A group holds one speaker's statement; ``statement_id`` links the groups of different
+    speakers that state the same thing, which is what independence counts across.
     """
 
     group_id: str
@@ -183,6 +185,7 @@ class ClaimGroup:
     article_ids: tuple[str, ...]
     first_article: str
     first_published: str | None
+    statement_id: str  # groups of other speakers saying the same thing share it (corroboration)
 
 
 @dataclass(frozen=True)
