@@ -141,7 +141,12 @@ def test_the_other_side_confirming_is_independent_corroboration():
     story_row = next(r for r in result.independence if r.scope == "story")
     assert story_row.label == "independently_corroborated"
     assert set(story_row.parties) == {"Russian state", "Ukrainian state"}
-    assert "from 2 independent parties" in story_row.summary
+    assert story_row.summary == (
+        "3 articles, 3 claims, 3 named upstream origins (2 Russian state, 1 Ukrainian state); "
+        "1 statement confirmed by independent parties"
+    )
+    groups = {g.statement_id for g in result.groups}
+    assert len(result.groups) == 3 and len(groups) == 1  # three speakers, one statement
 
 
 def test_unattributed_claims_are_unsourced():

@@ -20,7 +20,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -199,10 +199,38 @@ def group_claims(
             members[sets.find(claim.claim_id)].append(claim)
         story = stories.get(story_id) or _solo_story(story_id, claims)
         order = _first_order(story, articles)
-        for group_members in members.values():
-            groups.append(_make_group(story_id, group_members, order, articles))
+        story_groups = [_make_group(story_id, m, order, articles) for m in members.values()]
+        groups.extend(_link_statements(story_groups, {c.claim_id: c for c in claims}, aligned, settings))
     groups.sort(key=lambda g: (g.story_id, g.claim_ids[0]))
     return groups
+
+
+def _link_statements(
+    groups: list[ClaimGroup],
+    claims: Mapping[str, Claim],
+    aligned: set[tuple[str, int, str, int]],
+    settings: ProvenanceSettings,
+) -> list[ClaimGroup]:
+    """Give groups whose speakers differ but whose content is the same one ``statement_id``."""
+    sets = _UnionFind()
+    members = {g.group_id: [claims[c] for c in g.claim_ids[:6] if c in claims] for g in groups}
+    for index, first in enumerate(groups):
+        sets.find(first.group_id)
+        for second in groups[index + 1 :]:
+            if any(
+                content_similarity(a, b)
+                >= (
+                    settings.aligned_similarity
+                    if (a.article_id, a.sentence_index, b.article_id, b.sentence_index) in aligned
+                    or (b.article_id, b.sentence_index, a.article_id, a.sentence_index) in aligned
+                    else settings.content_similarity
+                )
+                for a in members[first.group_id]
+                for b in members[second.group_id]
+                if a.claim_id != b.claim_id
+            ):
+                sets.union(first.group_id, second.group_id)
+    return [replace(g, statement_id="s-" + sets.find(g.group_id).removeprefix("g-")) for g in groups]
 
 
 def _solo_story(story_id: str, claims: Sequence[Claim]) -> Story:
@@ -239,6 +267,7 @@ def _make_group(
         article_ids=article_ids,
         first_article=first.article_id,
         first_published=first_article.published if first_article else None,
+        statement_id="",
     )
 
 
@@ -257,19 +286,66 @@ def _registry_id(source: Source | None, name: str) -> str:
     return "unknown:" + normalise(name).replace(" ", "_") if name.strip() else ""
 
 
-def speaker_affiliation(claim: Claim, registry: SourceRegistry) -> tuple[Source | None, str]:
-    """The body or government a claim's speaker speaks for, and how it was found (speaker or role)."""
-    for text in (claim.speaker_canonical, claim.speaker):
-        source = registry.lookup(text)
+_FORMER = re.compile(r"\b(?:former|ex|retired|onetime|one-time|erstwhile)[\s-]*$", re.IGNORECASE)
+_NAME_GAP = re.compile(r"(?:\s+[A-Z][\w.'’-]*)*\s*")
+
+
+def _context_affiliation(claim: Claim, text: str, registry: SourceRegistry) -> Source | None:
+    """A body named right before the speaker's name ("Russian President Vladimir Putin") or in an
+    appositive after it ("Ivan Petrov, a spokesman for the Ukrainian General Staff"); "former" cancels it."""
+    name = (claim.speaker_canonical or claim.speaker).strip()
+    if not name or not text or not name[:1].isupper():
+        return None
+    surname = name.split()[-1]
+    for count, occurrence in enumerate(re.finditer(r"\b" + re.escape(surname) + r"\b", text)):
+        if count >= 8:
+            break
+        before = text[max(0, occurrence.start() - 80) : occurrence.start()]
+        for mention in reversed(registry.find_in_text(before)):
+            if mention.source.kind not in _AFFILIATION_KINDS:
+                continue
+            if _NAME_GAP.fullmatch(before[mention.end :]) and not _FORMER.search(before[: mention.start]):
+                return mention.source
+            break
+        appositive = re.match(r",\s+([^,.;:]{3,90})", text[occurrence.end() : occurrence.end() + 100])
+        if appositive and not re.match(r"(?:the\s+|a\s+)?(?:former|ex|retired)\b", appositive.group(1), re.I):
+            mentions = [
+                m for m in registry.find_in_text(appositive.group(1)) if m.source.kind in _AFFILIATION_KINDS
+            ]
+            if mentions:
+                return mentions[0].source
+    return None
+
+
+def speaker_affiliation(claim: Claim, registry: SourceRegistry, text: str = "") -> tuple[Source | None, str]:
+    """The body or government a claim's speaker speaks for, and how it was found.
+
+    ``how``: ``speaker`` (the speaker is a body: "the Kremlin", or a country or capital standing
+    for its government: "Moscow said"), ``role`` (role words: "Russian President"), or
+    ``context`` (the words around the speaker's name in the article ``text``).
+    """
+    for name in (claim.speaker_canonical, claim.speaker):
+        source = registry.lookup(name)
         if source is not None and source.kind in _AFFILIATION_KINDS:
             return source, "speaker"
-    for text in (claim.speaker_role, claim.speaker_canonical, claim.speaker):
-        mentions = [m for m in registry.find_in_text(text or "") if m.source.kind in _AFFILIATION_KINDS]
+        official = registry.person(name)
+        if official is not None:
+            return official, "speaker"
+        country = registry.country_named(name)
+        if country is not None:
+            government = registry.official_body(country.code, "government")
+            if government is not None:
+                return government, "speaker"
+    for role in (claim.speaker_role, claim.speaker_canonical, claim.speaker):
+        if role and _FORMER.search(role.split(" ")[0] + " "):
+            continue
+        mentions = [m for m in registry.find_in_text(role or "") if m.source.kind in _AFFILIATION_KINDS]
         if mentions:
             # the widest mention is the most specific body ("Russian General Staff" over "Russian")
             best = max(mentions, key=lambda m: m.end - m.start)
             return best.source, "role"
-    return None, ""
+    found = _context_affiliation(claim, text, registry)
+    return (found, "context") if found else (None, "")
 
 
 def build_chains(
@@ -284,7 +360,8 @@ def build_chains(
     claims = {c.claim_id: c for c in data.claims}
     components = _copy_components(data.pairs)
     affiliations: dict[str, tuple[Source | None, str]] = {
-        cid: speaker_affiliation(c, registry) for cid, c in claims.items()
+        cid: speaker_affiliation(c, registry, articles[c.article_id].text if c.article_id in articles else "")
+        for cid, c in claims.items()
     }
     # coreference: a speaker resolved once in an article is resolved everywhere in that article
     by_speaker: dict[tuple[str, str], Source] = {}
@@ -338,28 +415,38 @@ def _chain(
     speaker = claim.speaker_canonical or claim.speaker
     speaker_key = _speaker_key(claim) or normalise(group.speaker)
 
-    # the origin is who said it through which upstream report; the party is whose side that is
-    if claim.sourcing == "none" and not via_name:
+    group_speaker = normalise(group.speaker) if group.speaker else speaker_key
+    via_key = _registry_id(via_source, via_name)
+    via_label = via_source.name if via_source else via_name
+    # the origin is the upstream report (the via outlet's item, else the speaker's own statement);
+    # the party is whose side it is. Vague sources ("local reports") give no countable origin.
+    if (
+        (claim.sourcing in ("none", "vague") or not speaker)
+        and not via_name
+        and claim.sourcing != "anonymous"
+    ):
         origin, origin_label, party, party_label = "", "", "", ""
     else:
-        who = affiliation.source_id if affiliation and how == "speaker" else speaker_key
-        if not who:
-            who = f"{claim.sourcing}@{component}"  # anonymous/vague: one per upstream item
-        via_key = _registry_id(via_source, via_name)
-        origin = f"{who}|{via_key}" if via_key else who
-        origin_label = " via ".join(
-            x
-            for x in (speaker or f"{claim.sourcing} source", via_source.name if via_source else via_name)
-            if x
-        )
+        if via_key:
+            origin, origin_label = f"via:{via_key}", via_label
+        elif claim.sourcing == "named":
+            who = affiliation.source_id if affiliation and how == "speaker" else group_speaker
+            origin, origin_label = (
+                f"speaker:{who}",
+                affiliation.name if affiliation and how == "speaker" else speaker,
+            )
+        else:
+            origin, origin_label = f"item:{component}", f"{claim.sourcing} source in {component}"
         if affiliation is None and via_source is not None and via_source.ownership == "state":
-            affiliation, how = via_source, "via"
+            affiliation, how = via_source, "via"  # an unplaced speaker heard through a state outlet
         if affiliation is not None:
             party, party_label = registry.affiliation(affiliation), registry.affiliation_label(affiliation)
-        elif speaker_key and claim.sourcing == "named":
-            party, party_label = f"speaker:{speaker_key}", speaker
+        elif claim.sourcing == "named" and group_speaker:
+            party, party_label = f"speaker:{group_speaker}", group.speaker or speaker
         elif via_source is not None:
             party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
+        elif via_key:
+            party, party_label = via_key, via_name
         elif outlet is not None:
             party, party_label = registry.affiliation(outlet), registry.affiliation_label(outlet)
         else:
@@ -397,7 +484,7 @@ def _label(chains: Sequence[ProvenanceChain]) -> tuple[str, list[str], list[str]
     )
     parties = dict.fromkeys(c.party for c in sourced)
     party_labels = list(dict.fromkeys(next(c.party_label for c in sourced if c.party == p) for p in parties))
-    named = len({c.origin for c in sourced if c.sourcing == "named" or c.via_outlet})
+    named = len({c.origin for c in sourced if c.sourcing == "named" or c.via_outlet})  # anonymous: not named
     if not sourced:
         label = "unsourced"
     elif len(origins) == 1:
@@ -409,24 +496,45 @@ def _label(chains: Sequence[ProvenanceChain]) -> tuple[str, list[str], list[str]
     return label, origin_labels, party_labels, named
 
 
-def story_summary(articles: int, claims: int, named: int, label: str, parties: Sequence[str]) -> str:
-    """One sentence on how a story is sourced.
+def story_summary(
+    articles: int, claims: int, named: int, label: str, parties: Sequence[str], corroborated: int = 0
+) -> str:
+    """One sentence on how a story (or a claim group) is sourced.
 
+    Args:
+        parties: the parties behind its named origins, largest first, each "<n> <party>" or "<party>".
+        corroborated: for a story, how many of its statements independent parties confirm.
     Example:
         story_summary(5, 19, 3, "one_party", ["Russian state"])
         # '5 articles, 19 claims, 3 named upstream origins, all Russian state; no independent confirmation'
     """
     head = f"{articles} article{'s' * (articles != 1)}, {claims} claim{'s' * (claims != 1)}, "
     head += f"{named or 'no'} named upstream origin{'s' * (named != 1)}"
+    shown = ", ".join(parties[:4]) + (f" and {len(parties) - 4} more" if len(parties) > 4 else "")
     if label == "unsourced":
-        return head + "; nothing in it is attributed to a source"
+        return head + "; nothing in it is attributed to a named or anonymous source"
     if label == "independently_corroborated":
-        shown = ", ".join(parties[:4]) + (f" and {len(parties) - 4} more" if len(parties) > 4 else "")
+        if corroborated:
+            statements = f"{corroborated} statement{'s' * (corroborated != 1)}"
+            return head + f" ({shown}); {statements} confirmed by independent parties"
         return head + f", from {len(parties)} independent parties ({shown})"
-    party = parties[0] if parties else "one source"
-    if label == "single_source":
-        return head + f", one origin ({party}); no independent confirmation"
-    return head + f", all {party}; no independent confirmation"
+    if label == "one_party":
+        return head + f", all {parties[0] if parties else 'one party'}; no independent confirmation"
+    if len(parties) <= 1:
+        return head + f", one origin ({parties[0] if parties else 'unnamed'}); no independent confirmation"
+    return head + f" ({shown}); no claim is confirmed by an independent party"
+
+
+def _party_breakdown(chains: Sequence[ProvenanceChain]) -> list[str]:
+    """Parties behind distinct origins, largest first: ["7 Russian state", "1 Sergei Kuzovlev"]."""
+    label_of: dict[str, str] = {}
+    origins_of: dict[str, set[str]] = defaultdict(set)
+    for chain in chains:
+        if chain.origin:
+            label_of.setdefault(chain.party, chain.party_label)
+            origins_of[chain.party].add(chain.origin)
+    ranked = sorted(origins_of, key=lambda p: (-len(origins_of[p]), label_of[p]))
+    return [f"{len(origins_of[p])} {label_of[p]}" for p in ranked]
 
 
 def independence(
@@ -442,9 +550,13 @@ def independence(
     for chain in chains:
         by_group[chain.group_id].append(chain)
         by_story[chain.story_id].append(chain)
+    by_statement: dict[str, list[ProvenanceChain]] = defaultdict(list)
+    for group in groups:
+        by_statement[group.statement_id or group.group_id].extend(by_group.get(group.group_id, []))
     rows: list[Independence] = []
     for group in groups:
-        members = by_group.get(group.group_id, [])
+        # a claim is backed by every speaker who states the same thing, not only by its own group
+        members = by_statement[group.statement_id or group.group_id]
         label, origins, parties, named = _label(members)
         summary = story_summary(len(group.article_ids), len(members), named, label, parties)
         rows.append(
@@ -462,10 +574,21 @@ def independence(
             )
         )
     story_articles = {s.story_id: s.article_ids for s in stories}
+    statement_of = {g.group_id: g.statement_id or g.group_id for g in groups}
+    confirmed: dict[str, set[str]] = defaultdict(set)  # story -> statements backed by 2+ parties
+    for row in rows:
+        if row.label == "independently_corroborated":
+            confirmed[row.story_id].add(statement_of[row.scope_id])
     for story_id, members in sorted(by_story.items()):
         label, origins, parties, named = _label(members)
+        corroborated = len(confirmed[story_id])
+        if label == "independently_corroborated" and not corroborated:
+            # several parties, but none confirms another's claim: each claim rests on one source
+            label = "single_source"
+        breakdown = _party_breakdown(members)
+        shown = parties if label in ("one_party", "single_source") and len(parties) <= 1 else breakdown
         article_ids = story_articles.get(story_id) or tuple(dict.fromkeys(c.article_id for c in members))
-        summary = story_summary(len(article_ids), len(members), named, label, parties)
+        summary = story_summary(len(article_ids), len(members), named, label, shown, corroborated)
         rows.append(
             _row("story", story_id, story_id, article_ids, members, label, origins, parties, named, summary)
         )

@@ -53,6 +53,11 @@ SOURCE_COLUMNS = ("id", "name", "aliases", "country", "ownership", "kind", "body
 # common words or short acronyms ("Time", "AA", "WHO") that would produce false mentions.
 _LOOKUP_ONLY = "~"
 _APOSTROPHES = "'’ʼ`´"
+_TITLES = set(
+    "president prime minister premier chancellor defence defense foreign secretary general gen colonel col "
+    "commander chief spokesman spokeswoman spokesperson mr mrs ms dr sir king queen leader supreme field "
+    "marshal admiral ayatollah sheikh vice deputy".split()
+)
 _CONNECTORS = set("of the and for de des du la le der die del di al el".split())
 
 
@@ -262,6 +267,29 @@ class SourceRegistry:
             for phrase in phrases[1:]:
                 self._body_by_phrase.setdefault(normalise(phrase), body)
         self._build_patterns()
+        self._people: dict[str, tuple[str, str]] = {}  # normalised name -> (country, body)
+
+    def add_people(self, rows: Iterable[dict[str, str]]) -> None:
+        """Index well-known officials (name, aliases, country, body) so their words map to their body.
+
+        Only the full name and the aliases listed count: a bare surname is listed as an alias
+        only where it is unambiguous in the news ("Putin", not "Singh").
+        """
+        for row in rows:
+            value = (row["country"].strip().upper(), row["body"].strip())
+            for name in (row["name"], *_split(row.get("aliases"))):
+                self._people.setdefault(normalise(name), value)
+
+    def person(self, name: str | None) -> Source | None:
+        """The official body a listed official speaks for ("Vladimir Putin" -> Presidency of Russia)."""
+        if not name:
+            return None
+        key = normalise(name)
+        found = self._people.get(key)
+        while found is None and " " in key and key.split(" ", 1)[0] in _TITLES:
+            key = key.split(" ", 1)[1]  # "President Putin", "Defence Minister Andrei Belousov"
+            found = self._people.get(key)
+        return self.official_body(*found) if found else None
 
     @property
     def sources(self) -> list[Source]:
@@ -304,6 +332,21 @@ class SourceRegistry:
             "(?<![^ ])(?:" + "|".join(f"(?:{p})" for p in structural) + ")(?![^ ])"
         )
         self._structural_exact = re.compile("^(?:" + "|".join(f"(?:{p})" for p in structural) + ")$")
+
+    def country_named(self, name: str | None) -> Country | None:
+        """The country a name alone denotes ("Russia", "Moscow", "the United States"), else None.
+
+        Adjectives ("Russian") do not count: alone they name no one who can speak.
+        """
+        if not name:
+            return None
+        found = self._country_by_alias.get(normalise(name))
+        if found is None:
+            return None
+        country, written = found
+        if written == country.adjective or (written.isupper() and name.strip() != written):
+            return None  # "us" is not the US
+        return country
 
     def official_body(self, country_code: str, body: str) -> Source | None:
         """The source for one country's official body, synthesised when no row lists it."""
@@ -498,7 +541,9 @@ def load_registry(sources_file: str | Path | None = None) -> SourceRegistry:
     user_ids = {s.source_id for s in user}
     # user rows first, so an alias a user redefines points at the user's source
     merged = user + [s for s in shipped if s.source_id not in user_ids]
-    return SourceRegistry(merged, countries, _load_bodies())
+    registry = SourceRegistry(merged, countries, _load_bodies())
+    registry.add_people(_read_csv(DATA_DIR / "people.csv"))
+    return registry
 
 
 @functools.lru_cache(maxsize=8)
