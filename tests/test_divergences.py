@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from record_factory import article, make
 
 from wiretrace import segment
@@ -52,8 +54,8 @@ def test_different_counts_of_the_same_thing_are_a_number_divergence():
 def test_same_numbers_written_differently_are_not_divergences():
     _, found = _run(
         {
-            "a": "About 1,200 residents left the town and 12 workers were treated, the mayor said on Friday.",
-            "b": "About 1200 residents left the town and twelve workers were treated, the mayor said on Friday.",
+            "a": "About 1,200 residents left the town and 12 workers were treated, the mayor said Friday.",
+            "b": "About 1200 residents left the town and twelve workers were treated, the mayor said Friday.",
         }
     )
     assert [d for d in found if d.kind in ("number", "date")] == []
@@ -106,8 +108,8 @@ def test_loaded_framing_is_reported_per_article_and_unrelated_verbs_are_not():
 def test_transliterations_are_variants_not_conflicts_and_related_words_are_neither():
     texts, found = _run(
         {
-            "a": "Shelling hit Kharkov and nearby Zolochev, the Russian side said. Officials in Russia agreed.",
-            "b": "Shelling hit Kharkiv and nearby Zolochiv, the Russian side said. Officials in Russia agreed.",
+            "a": "Shells hit Kharkov and nearby Zolochev, the Russian side said. Officials in Russia agreed.",
+            "b": "Shells hit Kharkiv and nearby Zolochiv, the Russian side said. Officials in Russia agreed.",
         }
     )
     variants = {(d.value_a, d.value_b) for d in found if d.kind == "name_variant"}
@@ -156,3 +158,34 @@ def test_no_story_no_divergence():
     articles = [article("a", "One article alone says 12 people died on Monday.")]
     result = find_divergences(DivergenceInput(articles, list(segment.segment(articles[0])), []))
     assert result.divergences == []
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=300),
+        min_size=2,
+        max_size=3,
+    )
+)
+def test_any_text_gives_divergences_with_valid_spans_or_none(texts_list):
+    texts = {f"x{i}": text for i, text in enumerate(texts_list)}
+    kinds = {("x0", "x1"): "rewrite"}
+    texts_by_id, found = _run(texts, dates={"x0": "2026-01-05", "x1": "not a date"}, kinds=kinds)
+    _check_spans(texts_by_id, found)
+
+
+def test_reordering_articles_does_not_change_divergences():
+    texts = {
+        "a": "Twelve dock workers went to hospital on Tuesday, officials said. FRS crews built a wall.",
+        "b": "Fourteen dock workers went to hospital on Monday, officials said. FRS crews built a wall.",
+    }
+    _, forward = _run(texts, dates={"a": "2026-03-04", "b": "2026-03-04"}, kinds={("a", "b"): "rewrite"})
+    _, backward = _run(
+        dict(reversed(list(texts.items()))),
+        dates={"a": "2026-03-04", "b": "2026-03-04"},
+        kinds={("a", "b"): "rewrite"},
+    )
+    assert {(d.kind, d.value_a, d.value_b) for d in forward} == {
+        (d.kind, d.value_a, d.value_b) for d in backward
+    }

@@ -258,3 +258,32 @@ def test_prov_json_export_links_claims_to_the_upstream_report_and_the_speaker():
     assert "wt:speaker/interior_minister_jane_holt" in exported["agent"]
     # round-trips through the prov package's own reader
     assert ProvDocument.deserialize(content=document.serialize(), format="json") == document
+
+
+def test_affiliation_comes_from_the_words_around_the_speaker_name():
+    text = (
+        "Ukrainian Defence Minister Ivan Testenko visited the front. "
+        "'The line is holding,' Testenko said. Former SBU officer Petro Ivanchuk said the line had broken."
+    )
+    claims = [
+        claim("t1", text, "The line is holding", "Testenko"),
+        claim("t1", text, "the line had broken", "Petro Ivanchuk"),
+    ]
+    result = build_provenance(ProvenanceInput([article("t1", text)], [_story("s6", "t1")], [], [], claims))
+    chains = {c.speaker: c for c in result.chains}
+    assert chains["Testenko"].affiliation_id == "ua_mod"
+    assert chains["Testenko"].affiliation_how == "context"
+    assert chains["Petro Ivanchuk"].affiliation_id == ""  # "former" speaks for no one
+
+
+def test_a_capital_standing_for_its_government_is_that_government():
+    text = "Moscow said the talks had failed."
+    data = ProvenanceInput(
+        [article("m1", text)],
+        [_story("s7", "m1")],
+        [],
+        [],
+        [claim("m1", text, "the talks had failed", "Moscow")],
+    )
+    chain = build_provenance(data).chains[0]
+    assert chain.party == "RU:state" and chain.party_label == "Russian state"

@@ -175,3 +175,14 @@ def test_user_csv_with_bad_kind_names_the_valid_values(tmp_path: Path):
 def test_missing_user_file_says_which_setting_to_fix(tmp_path: Path):
     with pytest.raises(SourceRegistryError, match="sources_file"):
         load_registry(tmp_path / "nope.csv")
+
+
+def test_known_officials_and_capitals_speak_for_their_government(registry):
+    assert registry.person("President Putin").source_id == "ru_presidency"
+    assert registry.person("Zelenskyy").country == "UA"
+    assert registry.person("Defence Minister Andrei Belousov").body == "defence_ministry"
+    assert registry.person("Singh") is None  # a bare common surname names nobody in particular
+    assert registry.country_named("Moscow").code == "RU"
+    assert registry.country_named("Kyiv").code == "UA"
+    assert registry.country_named("Russian") is None  # an adjective alone cannot speak
+    assert registry.country_named("us") is None  # "told us" is not the United States
