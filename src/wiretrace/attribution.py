@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wiretrace.lexicon import Lexicon
 
+_WORDS = re.compile(r"\w+")
 _PRONOUNS = frozenset("he she they it we i him her them us".split())
 _RELATIVE = frozenset("who which that whom".split())
 _DETERMINERS = frozenset("the a an this that these those another one some his her their its our".split())
@@ -79,6 +81,60 @@ def _subtree(token: Any, skip_deps: frozenset[str] = frozenset()) -> list[Any]:
     return [t for t in token.subtree if t.i not in skipped]
 
 
+def name_runs(doc: Any) -> list[tuple[int, int, str]]:
+    """Proper-name runs of a parsed sentence as (start, end, kind): kind is person or body.
+
+    Stands in for the NER component, which would double the parse time: a run of proper
+    nouns is a body when it holds an institution or outlet word or is an acronym, a person
+    when it has two capitalised words or follows a title ("Mr. Clarke", "President Diaz").
+    """
+    cached = doc.user_data.get("wiretrace_runs")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    lex = _LEXICON[0]
+    runs: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ != "PROPN":
+            i += 1
+            continue
+        j = i
+        while j < len(doc):
+            if doc[j].pos_ == "PROPN":
+                j += 1
+                continue
+            # "Ministry of Health", "Department for the Environment": connectors inside a body's name
+            k = j
+            while k < len(doc) and doc[k].lower_ in _CONNECTORS and k - j < 2:
+                k += 1
+            if k > j and k < len(doc) and doc[k].pos_ == "PROPN" and doc[j].lower_ != "the":
+                j = k
+                continue
+            break
+        words = [t for t in doc[i:j] if t.pos_ == "PROPN"]
+        lowered = [t.lower_.rstrip(".") for t in words]
+        titled = [t for t in words if t.lower_.rstrip(".") not in lex.title_words]
+        if any(w in lex.institution_heads or w in lex.outlet_words for w in lowered) or any(
+            t.text.isupper() and len(t.text) > 1 for t in words
+        ):
+            runs.append((i, j, "body"))
+        elif (
+            titled
+            and (len(titled) >= 2 or len(titled) < len(words))
+            and not any(t.text.isupper() and len(t.text) > 3 for t in titled)
+        ):
+            start = next(t.i for t in words if t.lower_.rstrip(".") not in lex.title_words)
+            stop = next((t.i for t in doc[start:j] if t.pos_ != "PROPN" and t.text not in "-."), j)
+            runs.append((start, stop, "person"))
+        i = j
+    doc.user_data["wiretrace_runs"] = runs
+    return runs
+
+
+_LEXICON: list[Any] = [None]
+_CONNECTORS = frozenset({"of", "for", "on", "the", "-", "."})
+
+
 def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
     tokens = _subtree(token, frozenset({"relcl", "punct", "advcl"}))
     # a participle set off by a comma or passive ("an expert based in X") describes, it does not name
@@ -95,16 +151,9 @@ def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
         return None
     end = _balance_quotes(doc_text, start - base, end - base) + base
     in_span = [t for t in tokens]
-    names = tuple(
-        e.text
-        for e in token.doc.ents
-        if e.label_ == "PERSON" and e.start >= tokens[0].i and e.end <= tokens[-1].i + 1
-    )
-    orgs = tuple(
-        e.text
-        for e in token.doc.ents
-        if e.label_ in ("ORG", "GPE", "NORP", "FAC") and e.start >= tokens[0].i and e.end <= tokens[-1].i + 1
-    )
+    runs = [r for r in name_runs(token.doc) if r[0] >= tokens[0].i and r[1] <= tokens[-1].i + 1]
+    names = tuple(token.doc[a:b].text for a, b, kind in runs if kind == "person")
+    orgs = tuple(token.doc[a:b].text for a, b, kind in runs if kind == "body")
     determiner = ""
     for t in in_span:
         if t.dep_ in ("det", "poss") and t.head.i == token.i:
@@ -219,10 +268,10 @@ def _outlet_like(token: Any, lex: Lexicon, constructional: bool = True) -> bool:
     text = " ".join(t.text for t in span).lower()
     if text in lex.not_outlets or token.lower_ in lex.not_outlets:
         return False
-    if any(e.label_ in ("PERSON", "GPE", "NORP") and e.start <= token.i < e.end for e in token.doc.ents):
-        return False
-    if known_outlet(" ".join(t.text for t in span)):
+    if known_outlet(token.doc[span[0].i : span[-1].i + 1].text):
         return True
+    if any(kind == "person" and a <= token.i < b for a, b, kind in name_runs(token.doc)):
+        return False
     named_outlet = any(t.lower_ in lex.outlet_words and t.pos_ == "PROPN" for t in span)
     if not constructional:
         return named_outlet
@@ -231,23 +280,28 @@ def _outlet_like(token: Any, lex: Lexicon, constructional: bool = True) -> bool:
     return token.lower_ in lex.unnamed_outlet_nouns or any(t.lower_ in lex.outlet_words for t in span)
 
 
-def known_outlet(name: str) -> bool:
-    """True when the source registry (``wiretrace.sources``, when installed) lists ``name`` as an outlet."""
-    lookup = _registry_lookup()
-    if lookup is None:
-        return False
-    try:
-        return bool(lookup(name))
-    except Exception:  # a registry problem must not stop claims extraction
-        return False
+_OUTLET_KINDS = frozenset({"wire_agency", "state_agency", "newspaper", "broadcaster", "aggregator"})
 
 
-def _registry_lookup() -> Any | None:
+@lru_cache(maxsize=8192)
+def canonical_outlet(name: str) -> str | None:
+    """The registry's name for an outlet (``wiretrace.sources``), or None when it is not a known outlet."""
     try:
-        from wiretrace import sources  # type: ignore[attr-defined]
-    except ImportError:
+        from wiretrace.sources import get_registry
+    except ImportError:  # the registry is optional for this stage
         return None
-    return getattr(sources, "lookup", None)
+    try:
+        source = get_registry().lookup(name)
+    except Exception:  # a registry problem must not stop claims extraction
+        return None
+    if source is None or source.kind not in _OUTLET_KINDS:
+        return None
+    return source.name
+
+
+def known_outlet(name: str) -> bool:
+    """True when the source registry lists ``name`` as a news outlet or agency."""
+    return canonical_outlet(name) is not None
 
 
 def _outlet_text(token: Any, base: int) -> tuple[str, int, int]:
@@ -345,7 +399,7 @@ def _according(
             if inner is not None and (
                 inner.pos_ == "PROPN"
                 or inner.lower_ in lex.institution_heads
-                or any(e.start <= inner.i < e.end for e in doc.ents)
+                or any(a <= inner.i < b for a, b, _ in name_runs(doc))
             ):
                 source = inner
         phrase_tokens = [token, to] + list(pobj.subtree)
@@ -377,14 +431,25 @@ def _according(
     return drafts
 
 
+def _around(text: str, base: int, window_start: int, window_end: int) -> tuple[int, int]:
+    """The longer side of a sentence around a parenthetical 'X said' ("The plan, he said, will fail")."""
+    before = text[: window_start - base].rstrip(" ,;:\u2014-")
+    after_start = window_end - base
+    after = text[after_start:]
+    stripped = after.lstrip(" ,;:\u2014-")
+    after_start += len(after) - len(stripped)
+    after = stripped.rstrip(" .")
+    if len(_WORDS.findall(after)) >= max(3, len(_WORDS.findall(before))):
+        return base + after_start, base + after_start + len(after)
+    if len(_WORDS.findall(before)) >= 3:
+        return base, base + len(before)
+    return -1, -1
+
+
 def _can_speak(subject: Any, lemma: str, lex: Lexicon) -> bool:
     """True when ``subject`` can be the source of ``lemma``: a person, body, name, or a document."""
     word = subject.lower_
-    if (
-        subject.pos_ == "PRON"
-        or subject.pos_ == "PROPN"
-        or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-    ):
+    if subject.pos_ == "PRON" or subject.pos_ == "PROPN":
         return True
     if word in lex.evidence_subjects or subject.lemma_.lower() in lex.evidence_subjects:
         return True
@@ -431,6 +496,7 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
     Example:
         attributions(nlp("The plant will close, the company said."), load_lexicon(), 0, 0)[0].cue  # 'said'
     """
+    _LEXICON[0] = lex
     sent_end = base + len(doc.text.rstrip())
     drafts: list[Draft] = []
     sentence_via = _speaking_to(doc, lex, base)
@@ -486,6 +552,13 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
         else:
             window_start, window_end = draft.cue_start, draft.cue_end
         draft.window = (window_start, window_end)
+        if (
+            c_start < 0
+            and speaker is not None
+            and token.dep_ not in ("relcl", "acl")
+            and not any(c.dep_ in ("dobj", "dative", "attr", "oprd", "acomp") for c in token.children)
+        ):
+            draft.extra["fallback_content"] = _around(doc.text, base, window_start, window_end)
         draft.extra["subject_dep"] = subject.dep_ if subject is not None else ""
         draft.extra["outlet_subject"] = subject is not None and _outlet_like(subject, lex, False)
         drafts.append(draft)

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace.attribution import Draft, attributions
+from wiretrace.attribution import Draft, SpeakerInfo, attributions, canonical_outlet, name_runs
 from wiretrace.config import ClaimsSettings
 from wiretrace.lexicon import Lexicon, load_lexicon
 from wiretrace.quotes import Quote, scan_quotes
@@ -188,10 +188,15 @@ def _extract_one(
             if _inside(draft.cue_start, speech):
                 continue  # a report inside a quote belongs to the quoted speaker's own words
             drafts.append(draft)
-        persons.extend((sentence.start + e.start_char, e.text) for e in doc.ents if e.label_ == "PERSON")
-        bodies.extend((sentence.start + e.start_char, e.text) for e in doc.ents if e.label_ == "ORG")
+        for first, last, kind in name_runs(doc):
+            mention = (sentence.start + doc[first].idx, doc[first:last].text)
+            (persons if kind == "person" else bodies).append(mention)
+    drafts += _label_drafts(text, sentences, speech, lex)
     used = _attach_quotes(drafts, speech, scan.quotes, text)
     for draft in drafts:
+        fallback = draft.extra.get("fallback_content", (-1, -1))
+        if draft.content_start < 0 and fallback[0] >= 0 and not draft.extra.get("needs_clause_strict"):
+            draft.content_start, draft.content_end = fallback
         if draft.content_start >= 0:
             draft.content_start, draft.content_end = _trim(text, draft.content_start, draft.content_end)
     drafts = _dedupe(drafts)
@@ -215,6 +220,78 @@ def _extract_one(
         claims += _unsourced(sentences, covered, scan.quotes, settings, article.article_id)
     claims.sort(key=lambda c: (c.sentence_index, c.cue_start))
     return ClaimsResult(claims, notes)
+
+
+_LABEL = re.compile(
+    r"[\"\u201c\u2018']?([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)"
+)
+_DASH_SOURCE = re.compile(r"[ \t\u00a0]*[\u2015\u2014\u2013-]{1,2}[ \t\u00a0]*([A-Z][^\n,;(]{1,60})")
+
+
+def _manual_speaker(text: str, start: int, end: int) -> SpeakerInfo:
+    """A speaker span found by a text pattern, not the parse: a name."""
+    words = text[start:end].split()
+    return SpeakerInfo(
+        start,
+        end,
+        text[start:end],
+        words[-1].lower() if words else "",
+        False,
+        "",
+        False,
+        (text[start:end],),
+        True,
+    )
+
+
+def _label_drafts(text: str, sentences: list[Sentence], speech: list[Quote], lex: Lexicon) -> list[Draft]:
+    """'NAME: words' speaker labels opening a paragraph, and '"quote" — Name' lines."""
+    drafts: list[Draft] = []
+    seen_paragraphs: set[int] = set()
+    for sentence in sentences:
+        if sentence.paragraph in seen_paragraphs:
+            continue
+        seen_paragraphs.add(sentence.paragraph)
+        match = _LABEL.match(text, sentence.start)
+        if not match or match.group(1).lower().rstrip(".") in lex.colon_not_speakers:
+            continue
+        paragraph_end = text.find("\n", match.end())
+        paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+        colon = match.end(1) + text[match.end(1) : match.end()].index(":")
+        draft = Draft(
+            sentence.index,
+            colon,
+            colon + 1,
+            ":",
+            "assert",
+            _manual_speaker(text, match.start(1), match.end(1)),
+            match.end(),
+            paragraph_end,
+        )
+        draft.window = (match.start(1), colon + 1)
+        drafts.append(draft)
+    for quote in speech:
+        match = _DASH_SOURCE.match(text, quote.end)
+        if not match:
+            continue
+        opening = _sentence_of(quote.start, sentences)
+        dash = quote.end + len(text[quote.end : match.start(1)].rstrip())
+        dash_start = dash - len(text[quote.end : dash].strip())
+        name_end = match.start(1) + len(match.group(1).rstrip(" ."))
+        draft = Draft(
+            opening.index if opening else 0,
+            dash_start,
+            dash,
+            text[dash_start:dash],
+            "assert",
+            _manual_speaker(text, match.start(1), name_end),
+            quote.inner_start,
+            quote.inner_end,
+            "direct",
+        )
+        draft.window = (dash_start, name_end)
+        drafts.append(draft)
+    return drafts
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -378,6 +455,8 @@ def _finalise(
     for draft, resolved in resolved_list:
         if not draft.via and resolved.entity is not None and resolved.entity.via:
             draft.via = resolved.entity.via
+        if draft.via and not draft.via.startswith("unnamed"):
+            draft.via = canonical_outlet(draft.via) or draft.via
         spans = [
             p
             for p in (draft.cue_start, draft.content_start, draft.speaker.start if draft.speaker else -1)

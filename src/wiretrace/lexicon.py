@@ -40,6 +40,8 @@ class Lexicon:
     unnamed_outlet_nouns: frozenset[str]
     not_outlets: frozenset[str]
     title_pattern: re.Pattern[str]
+    title_words: frozenset[str]
+    colon_not_speakers: frozenset[str]
     trigger_pattern: re.Pattern[str]  # a sentence worth parsing has a match
 
 
@@ -142,6 +144,9 @@ def load_lexicon(extra_file: str = "") -> Lexicon:
         outlet_words=frozenset(w.lower() for w in outlets["name_words"]),
         unnamed_outlet_nouns=frozenset(outlets["unnamed_nouns"]),
         not_outlets=frozenset(w.lower() for w in outlets["not_outlets"]),
+        colon_not_speakers=frozenset(w.lower() for w in data.get("colon", {}).get("not_speakers", [])),
+        title_words=frozenset(w.lower().rstrip(".") for t in titles for w in t.split())
+        | frozenset("mr mrs ms miss dr sir dame lord lady rev mx".split()),
         title_pattern=re.compile(r"\b((?:[A-Z][a-z]+\s+){0,2}(?:" + title_alt + r"))\s+(" + name + r")"),
         trigger_pattern=re.compile(r"\b(?:" + "|".join(re.escape(t) for t in triggers) + r")\b", re.I),
     )

@@ -146,14 +146,20 @@ def scan_quotes(text: str) -> QuoteScan:
     Example:
         scan_quotes('He said: "We will win."').quotes[0].words  # 3
     """
-    double, problems_d = _pair_channel(text, "double")
-    single, problems_s = _pair_channel(text, "single")
+    # typewriter quotes (`` '' and '' '') read as one double mark; the second character is blanked
+    work = text.replace("``", '"\u2060').replace("''", '"\u2060')
+    double, problems_d = _pair_channel(work, "double")
+    single, problems_s = _pair_channel(work, "single")
     quotes: list[Quote] = []
     for channel_pairs, others in ((double, single), (single, double)):
         for open_at, close_at in channel_pairs:
             nested = any(o < open_at and close_at < c for o, c in others)
             words = len(_WORD.findall(text, open_at + 1, close_at))
-            quotes.append(Quote(open_at, close_at + 1, open_at + 1, close_at, words, nested))
+            wide_open = work[open_at + 1 : open_at + 2] == "\u2060"
+            wide_close = work[close_at + 1 : close_at + 2] == "\u2060"
+            quotes.append(
+                Quote(open_at, close_at + 1 + wide_close, open_at + 1 + wide_open, close_at, words, nested)
+            )
     quotes.sort(key=lambda q: q.start)
     problems = sorted(problems_d + problems_s, key=lambda p: p.start)
     return QuoteScan(quotes, problems)
