@@ -98,7 +98,7 @@ class ProvenanceSettings:
 
     content_similarity: float = 0.72  # two claims' contents, when their sentences are not aligned
     aligned_similarity: float = 0.5  # when the align stage paired their sentences
-    unattributed_similarity: float = 0.78  # when one version dropped the attribution
+    unattributed_margin: float = 0.08  # added to the bar when one version dropped the attribution
     speaker_similarity: float = 85.0  # rapidfuzz token_set_ratio between two speaker names
 
 

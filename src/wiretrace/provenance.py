@@ -104,8 +104,8 @@ def speakers_compatible(a: Claim, b: Claim, registry: SourceRegistry, settings: 
     if not key_a or not key_b:
         # a rewrite that drops the attribution keeps the claim; two different named speakers never merge
         return not key_a and not key_b or "none" in (a.sourcing, b.sourcing) or a.sourcing == b.sourcing
-    if key_a == key_b:
-        return True
+    if key_a == key_b or a.sourcing == b.sourcing == "anonymous":
+        return True  # rewriters describe one anonymous source in many ways
     source_a, source_b = registry.lookup(key_a), registry.lookup(key_b)
     if source_a and source_b:
         return source_a.source_id == source_b.source_id
@@ -191,7 +191,7 @@ def group_claims(
                 ) in aligned
                 threshold = settings.aligned_similarity if is_aligned else settings.content_similarity
                 if "none" in (a.sourcing, b.sourcing) and a.sourcing != b.sourcing:
-                    threshold = max(threshold, settings.unattributed_similarity)
+                    threshold += settings.unattributed_margin  # a dropped attribution needs closer wording
                 if content_similarity(a, b) >= threshold:
                     sets.union(a.claim_id, b.claim_id)
         members: dict[str, list[Claim]] = defaultdict(list)
