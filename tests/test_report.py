@@ -14,10 +14,11 @@ from typer.testing import CliRunner
 from ui_store import HOSTILE, build_store, make
 
 from wiretrace.cli import app
+from wiretrace.graphics import Chain, PlaceInput, map_view, provenance_graph, word_diff
 from wiretrace.records import Article, Story
 from wiretrace.report import render_report, write_report
 from wiretrace.store import Store
-from wiretrace.views import parse_anchor, record_type
+from wiretrace.views import MarkedSpan, parse_anchor, record_type, segments
 
 
 @pytest.fixture
@@ -45,13 +46,16 @@ def test_report_has_every_section_of_a_story(ui_db: Path) -> None:
     cells = [a.text for a in page.find("a", class_="claimlink")]
     # the quote carried verbatim twice and reworded once; the date claim reported twice
     assert cells.count("quoted") == 2 and "paraphrased" in cells and cells.count("reported") == 2
-    assert len(page.find("svg", class_="graph")) == 2
+    assert len(page.find("svg", class_="graph")) == 3  # the whole story, then each claim group
+    assert "All attributed claims of the story" in [h.text for h in page.find("h3")]
     node_titles = [e.text for e in page.find("title")]
     assert "Ingrid Dahl (Tromsø harbour authority)" in node_titles  # speaker with the affiliation
     assert "Nordwire (wire agency)" in node_titles
     deleted = [e.text for e in page.find("del", class_="d")]
     inserted = [e.text for e in page.find("ins", class_="d")]
-    assert "4" in deleted and "6" in inserted  # the date divergence: only the differing word is marked
+    assert "4 March" in deleted and "6 March" in inserted  # the date divergence: its spans, in context
+    divergence = [d for d in page.find("div", class_="divergence") if "resumption date differs" in d.text][0]
+    assert "will resume on 4 March" in divergence.text  # the sentence around the span is shown
     assert "200" in deleted and "500" in inserted  # an aligned sentence pair that differs: 1,200 vs 1,500
     if record_type("Place") is not None:
         assert any("Tromsø" in e.text for e in page.find("text", class_="placename"))
@@ -158,3 +162,54 @@ def test_write_report_counts(ui_db: Path, tmp_path: Path) -> None:
         result = write_report(store, tmp_path / "all.html")
     assert (result.stories, result.articles, result.claims) == (2, 4, 6)
     assert result.bytes == len((tmp_path / "all.html").read_bytes())
+
+
+def test_segments_cut_overlapping_spans_into_whole_pieces() -> None:
+    text = "Officials said the bridge at Harbourside would reopen on Friday."
+    article = make(Article, article_id="z", text=text)
+    spans = [MarkedSpan(0, 9, "speaker"), MarkedSpan(15, 63, "claim"), MarkedSpan(29, 40, "place")]
+    pieces = segments(article, spans, hit=(15, 63))
+    assert "".join(p.text for p in pieces) == text  # nothing lost or repeated
+    for span in spans:
+        inside = [p for p in pieces if span.start <= p.start and p.end <= span.end]
+        assert "".join(p.text for p in inside) == text[span.start : span.end]
+        assert all(span.kind in p.kinds for p in inside)
+    assert "".join(p.text for p in pieces if p.hit) == text[15:63]
+    assert [p for p in pieces if "place" in p.kinds][0].kinds == ("claim", "place")
+
+
+def test_word_diff_marks_only_the_words_that_differ() -> None:
+    left, right = word_diff("Troops took the town on 4 March.", "Troops liberated the town on 6 March.")
+    assert [t.text for t in left if t.changed] == ["took", "4"]
+    assert [t.text for t in right if t.changed] == ["liberated", "6"]
+
+
+def test_provenance_graph_keeps_long_columns_readable() -> None:
+    chains = [Chain("Minister", "Agency", f"{i}. Outlet {i}", f"#a-x{i}-0-5") for i in range(30)]
+    graph = provenance_graph(chains, ("speaker", "via outlet", "article"))
+    articles = [n for n in graph.nodes if n.kind == "article"]
+    assert len(articles) == 12 and articles[-1].label == "+19 more" and articles[-1].href == ""
+    assert all(n.href.startswith("#a-") for n in articles[:-1])
+    assert len(graph.edges) == 13  # speaker->agency, agency->each shown article box
+
+
+def test_map_frames_towns_not_the_countries_around_them() -> None:
+    town = PlaceInput("Town", 45.4, 28.0, "t", "#")
+    country = PlaceInput("Country", 46.0, 25.0, "c", "#", broad=True)
+    far_country = PlaceInput("Far", -25.0, 134.0, "f", "#", broad=True)
+    view = map_view([town, country, far_country])
+    assert view is not None
+    west, south, east, north = view.bounds
+    assert east - west < 20 and west < 28.0 < east and south < 45.4 < north
+    assert [p.name for p in view.points] == ["Town", "Country"]  # the far one is listed, not drawn
+    assert view.land  # the base map is drawn under them
+    assert map_view([]) is None
+
+
+def test_one_stray_place_does_not_zoom_the_map_out() -> None:
+    cluster = [PlaceInput(f"T{i}", 45.0 + i * 0.3, 28.0 + i * 0.2, "t", "#", mentions=5) for i in range(3)]
+    stray = PlaceInput("Stray", -38.0, 145.0, "s", "#", mentions=1)
+    view = map_view([*cluster, stray])
+    assert view is not None
+    assert view.bounds[2] - view.bounds[0] < 20
+    assert "Stray" not in [p.name for p in view.points]

@@ -95,6 +95,7 @@ class Chain:
 
 
 MAX_NODES = 12  # boxes per column of a provenance graph
+CORE_DEGREES = 20.0  # places further than this from the story's centre are listed, not used to frame the map
 
 
 def provenance_graph(chains: list[Chain], columns: tuple[str, str, str]) -> Graph:
@@ -164,6 +165,7 @@ class MapPoint:
     title: str
     href: str
     mentions: int
+    labelled: bool = True
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,26 @@ def _view_bounds(places: list[PlaceInput], width: int, height: int) -> tuple[flo
     )
 
 
+def _core(places: list[PlaceInput]) -> list[PlaceInput]:
+    """The places near the mention-weighted median: one stray resolution must not zoom out the map."""
+    if len(places) < 3:
+        return places
+
+    def weighted_median(values: list[tuple[float, int]]) -> float:
+        values = sorted(values)
+        half, seen = sum(w for _, w in values) / 2, 0
+        for value, weight in values:
+            seen += weight
+            if seen >= half:
+                return value
+        return values[-1][0]
+
+    lat = weighted_median([(p.lat, p.mentions) for p in places])
+    lon = weighted_median([(p.lon, p.mentions) for p in places])
+    near = [p for p in places if abs(p.lat - lat) <= CORE_DEGREES and abs(p.lon - lon) <= CORE_DEGREES * 1.5]
+    return near or places
+
+
 def _step(span: float) -> float:
     """A round graticule spacing giving 3 to 8 lines across ``span`` degrees."""
     for step in (1, 2, 5, 10, 15, 30, 45, 60):
@@ -251,7 +273,7 @@ def map_view(places: list[PlaceInput], width: int = 640, height: int = 360) -> M
     if not places:
         return None
     # a country's centre point far from the towns named would zoom the map out to a continent
-    framing = [p for p in places if not p.broad] or places
+    framing = _core([p for p in places if not p.broad] or places)
     west, south, east, north = _view_bounds(framing, width, height)
     places = [p for p in places if west <= p.lon <= east and south <= p.lat <= north]
     sx = width / (east - west)
@@ -263,7 +285,16 @@ def map_view(places: list[PlaceInput], width: int = 640, height: int = 360) -> M
     base = basemap.load()
     land = _land(base, west, south, east, north, sx, sy)
     labels = _labels(base, west, south, east, north, project, places)
-    points = [MapPoint(*project(p.lat, p.lon), p.name, p.title, p.href, p.mentions) for p in places]
+    points = []
+    named: list[tuple[float, float, float]] = []  # x, y, half width of the place names drawn so far
+    for p in sorted(places, key=lambda p: -p.mentions):
+        x, y = project(p.lat, p.lon)
+        half = len(p.name) * 3.4
+        # the most mentioned place keeps its name where two would overlap; the other keeps its dot
+        free = all(abs(x + half - nx) > half + nh or abs(y - ny) > 13 for nx, ny, nh in named)
+        if free and len(named) < 20:
+            named.append((x + half, y, half))
+        points.append(MapPoint(x, y, p.name, p.title, p.href, p.mentions, free))
     step = _step(east - west)
     grid_x = [
         (project(0, lon)[0], f"{abs(lon):g}°{'E' if lon >= 0 else 'W'}") for lon in _range(west, east, step)

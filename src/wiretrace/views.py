@@ -338,29 +338,45 @@ def _overview(
     return dates + "; ".join(parts) + "."
 
 
-def _side(article: Article, start: int, end: int, fallback: str) -> str:
-    """The text of a span, or the record's own copy of it, or a note that this version lacks it."""
-    if 0 <= start < end <= len(article.text):
-        return article.text[start:end]
-    return fallback or "(absent from this version)"
+def _in_context(
+    article: Article, start: int, end: int, sentences: list[Sentence], fallback: str
+) -> list[graphics.Token]:
+    """The sentence holding a span, with the span marked; the record's own text when there is no span."""
+    if not 0 <= start < end <= len(article.text):
+        # the version that lacks the passage: say so, or show the record's copy unmarked
+        return [graphics.Token(fallback or "(absent from this version)", False)]
+    around = next((s for s in sentences if s.start <= start and end <= s.end), None)
+    left, right = (around.start, around.end) if around else (start, end)
+    text = article.text
+    return [
+        graphics.Token(text[left:start], False),
+        graphics.Token(text[start:end], True),
+        graphics.Token(text[end:right], False),
+    ]
 
 
 def _divergences(
     reader: Reader, story_id: str, texts: dict[str, Article], link: LinkFn
 ) -> tuple[list[SideBySide], list[tuple[str, MarkedSpan]]]:
+    """Each divergence as the two sentences that hold its spans, the differing spans marked."""
     cls = record_type("Divergence")
+    rows = [
+        r
+        for r in reader.load_in(cls, ("story_id",), [story_id])
+        if field_of(r, "article_a") in texts and field_of(r, "article_b") in texts
+    ]
+    involved = sorted({r.article_a for r in rows} | {r.article_b for r in rows})
+    by_article: dict[str, list[Sentence]] = {}
+    for sentence in reader.load_in(Sentence, ("article_id",), involved):
+        by_article.setdefault(sentence.article_id, []).append(sentence)
     out = []
     spans: list[tuple[str, MarkedSpan]] = []
-    for row in reader.load_in(cls, ("story_id",), [story_id]):
-        a, b = field_of(row, "article_a"), field_of(row, "article_b")
-        if a not in texts or b not in texts:
-            continue
+    for row in rows:
+        a, b = row.article_a, row.article_b
         sa, ea = field_of(row, "start_a", default=-1), field_of(row, "end_a", default=-1)
         sb, eb = field_of(row, "start_b", default=-1), field_of(row, "end_b", default=-1)
-        left, right = graphics.word_diff(
-            _side(texts[a], sa, ea, str(field_of(row, "text_a", default=""))),
-            _side(texts[b], sb, eb, str(field_of(row, "text_b", default=""))),
-        )
+        left = _in_context(texts[a], sa, ea, by_article.get(a, []), str(field_of(row, "text_a", default="")))
+        right = _in_context(texts[b], sb, eb, by_article.get(b, []), str(field_of(row, "text_b", default="")))
         kind = str(field_of(row, "kind", default="divergence")).replace("_", " ")
         if getattr(row, "conflict", True) is False:
             kind += " (variants of one thing, not a conflict)"
@@ -571,6 +587,9 @@ def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = Tr
     }
     matrix: list[MatrixRow] = []
     graphs: list[ProvenanceView] = []
+    # the claims repeated by most articles first: those are the ones whose origin matters most
+    groups.sort(key=lambda g: (-len({c.article_id for c in g[1]}), column[g[1][0].article_id]))
+    all_chains: list[tuple[int, graphics.Chain]] = []
     for group, members in groups:
         first = members[0]
         canonical = str(field_of(group, "canonical", "canonical_text", "content", default=first.content))
@@ -594,14 +613,26 @@ def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = Tr
                 cells,
             )
         )
-        if len(graphs) < MAX_GRAPHS:
-            chains = [_chain(c, provenance.get(c.claim_id), by_id, column, link) for c in members]
+        chains = [_chain(c, provenance.get(c.claim_id), by_id, column, link) for c in members]
+        attributed = [c for c in members if c.sourcing != "none"]
+        all_chains.extend(
+            (column[c.article_id], ch) for ch, c in zip(chains, members, strict=True) if c.sourcing != "none"
+        )
+        # an unattributed claim in one article has no chain worth drawing; the matrix lists it
+        if len(graphs) < MAX_GRAPHS and (attributed or len({c.article_id for c in members}) > 1):
             graphs.append(
                 ProvenanceView(
                     graphics.shorten(canonical, 120),
                     graphics.provenance_graph(chains, ("speaker", "via outlet", "article")),
                 )
             )
+    if len(groups) > 1 and all_chains:
+        # the whole story at a glance: every attributed claim's speaker -> outlet -> article
+        all_chains.sort(key=lambda pair: pair[0])  # article boxes in the order of the articles table
+        overall = graphics.provenance_graph(
+            [ch for _, ch in all_chains], ("speaker", "via outlet", "article")
+        )
+        graphs.insert(0, ProvenanceView("All attributed claims of the story", overall))
     story_label = independence.get("")
     overview = _overview(story, articles, claims, len(groups), not matrix_note, story_label)
     divergences, divergence_spans = _divergences(reader, story.story_id, by_id, link)
