@@ -19,7 +19,7 @@ CORPUS = Path(__file__).parent / "data" / "divergences"
 SHARED = (Path(__file__).resolve().parents[1] / ".." / "shared").resolve()
 
 PRECISION_FLOOR = 0.9  # the issue asks for 0.75 (one wrong in four); measured 1.0
-RECALL_FLOOR = 0.9  # measured 1.0 (12 of 12 planted)
+RECALL_FLOOR = 0.9  # measured 1.0 (13 of 13 planted)
 
 
 def _read(path: Path):

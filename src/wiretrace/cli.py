@@ -379,7 +379,7 @@ def divergences_command(
         str | None,
         typer.Option(
             "--kind",
-            help="Only this kind: number, date, designation, actor, framing, name_variant, "
+            help="Only this kind: number, date, name, designation, actor, framing, name_variant, "
             "unsourced_addition.",
         ),
     ] = None,

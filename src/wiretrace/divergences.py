@@ -163,6 +163,50 @@ def compare_units(
                 )
 
 
+def compare_names(
+    a: _Side, b: _Side, story_id: str, settings: DivergencesSettings, out: _Collector, group_id: str = ""
+) -> None:
+    """One name swapped for another in two versions of a sentence ("Oksana Lysenko" / "Olena Lysenko").
+
+    Only when each version has exactly one name the other lacks, the two share a word and are
+    not spellings of one name, so reordered or added names never count.
+    """
+    lexicon = facts.load_lexicon(settings.framing_file)
+    names_a = {f.value: f for f in facts.names(a.text) if f.key == "mid"}
+    names_b = {f.value: f for f in facts.names(b.text) if f.key == "mid"}
+
+    def unmatched(mine: dict[str, Fact], theirs: dict[str, Fact]) -> list[Fact]:
+        return [
+            fact
+            for name, fact in mine.items()
+            if not any(
+                name in other or other in name or facts.fold(name) == facts.fold(other) for other in theirs
+            )
+        ]
+
+    only_a, only_b = unmatched(names_a, names_b), unmatched(names_b, names_a)
+    if len(only_a) != 1 or len(only_b) != 1:
+        return
+    fact_a, fact_b = only_a[0], only_b[0]
+    for side, fact in ((a, fact_a), (b, fact_b)):
+        if any(x.start <= fact.start and fact.end <= x.end for x in facts.acronyms(side.text)):
+            return  # an acronym's expansion: reported as a designation
+    words_a, words_b = fact_a.value.split(), fact_b.value.split()
+    if len(words_a) != len(words_b) or not set(words_a) & set(words_b):
+        return
+    if _is_variant(
+        fact_a.value,
+        fact_b.value,
+        facts.skeleton(fact_a.value, lexicon),
+        facts.skeleton(fact_b.value, lexicon),
+        settings,
+    ):
+        return  # a spelling variant: reported once per story as such
+    out.add(
+        story_id, "name", _span(a, fact_a), _span(b, fact_b), f"{fact_a.value} vs {fact_b.value}", group_id
+    )
+
+
 def _rewrite_numbers(
     story_id: str, order: list[str], pairs: Sequence[Pair], articles: Mapping[str, Article], out: _Collector
 ) -> None:
@@ -444,13 +488,12 @@ def find_divergences(
             bar = settings.sentence_similarity if copies else settings.independent_similarity
             if facts.similar(s_a.text, s_b.text) < bar:
                 continue  # loosely aligned: who did what may differ, but figures belong to other facts
-            compare_units(
+            side_a, side_b = (
                 _Side(s_a.article_id, s_a.start, s_a.text),
                 _Side(s_b.article_id, s_b.start, s_b.text),
-                published,
-                story.story_id,
-                out,
             )
+            compare_units(side_a, side_b, published, story.story_id, out)
+            compare_names(side_a, side_b, story.story_id, settings, out)
         for group in data.groups:
             if group.story_id != story.story_id or len(group.claim_ids) < 2:
                 continue
