@@ -131,7 +131,12 @@ def servers() -> Iterator[dict[Path, str]]:
                 probe.bind(("127.0.0.1", 0))
                 port = probe.getsockname()[1]
             server = uvicorn.Server(
-                uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+                uvicorn.Config(
+                    create_app(db, allowed_hosts=["127.0.0.1"]),
+                    host="127.0.0.1",
+                    port=port,
+                    log_level="warning",
+                )
             )
             thread = threading.Thread(target=server.run, daemon=True)
             thread.start()

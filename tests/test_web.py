@@ -147,3 +147,10 @@ def test_serve_binds_localhost_unless_told(tmp_path: Path, monkeypatch: pytest.M
     )
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8000 and calls[1]["port"] == 9001
     assert runner.invoke(cli_app, ["serve", "--db", str(tmp_path / "missing.duckdb")]).exit_code == 2
+
+
+def test_a_local_app_answers_only_local_host_names(tmp_path: Path) -> None:
+    Store(tmp_path / "s.duckdb").close()
+    local = TestClient(create_app(tmp_path / "s.duckdb", allowed_hosts=["127.0.0.1", "localhost"]))
+    assert local.get("/api/stories", headers={"host": "127.0.0.1:8000"}).status_code == 200
+    assert local.get("/api/stories", headers={"host": "attacker.example"}).status_code == 400

@@ -292,7 +292,7 @@ def _cell(claim: Claim, canonical: str, link: LinkFn) -> Cell:
             how = "paraphrased"
     title = f"{claim.speaker or 'no speaker'} {claim.cue}: {claim.content}".strip()
     return Cell(
-        how, link(claim.article_id, claim.content_start, claim.content_end), graphics.shorten(title, 200)
+        how, link(claim.article_id, claim.content_start, claim.content_end), graphics.shorten(title, 120)
     )
 
 

@@ -9,6 +9,7 @@ autoescaping, because articles are hostile input.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ CSP = (
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 PAGE_SIZE = 50
+STORY_CACHE = 64  # story views kept in memory
 SEARCH_LIMIT = 200
 
 
@@ -134,6 +136,15 @@ class Site:
         self.env.filters["q"] = lambda value: quote(str(value), safe="")
         tables = {row[0] for row in self.reader.sql("SELECT table_name FROM duckdb_tables()")}
         self.has_independence = "independence" in tables
+        # the store is open read only, which locks writers out, so a story's view cannot go stale
+        # while the app runs: going back to a story after following a claim costs nothing
+        self.story_view = functools.lru_cache(maxsize=STORY_CACHE)(self._story_view)
+
+    def _story_view(self, story_id: str) -> views.StoryView | None:
+        story = self.reader.story(story_id)
+        if story is None:
+            return None
+        return views.story_view(self.reader, story, article_link, with_texts=False)
 
     def stories(self, f: StoryFilters) -> StoryList:
         where, params = ["len(s.article_ids) >= ?"], [max(f.min_articles, 1)]
@@ -241,11 +252,12 @@ def article_link(article_id: str, start: int, end: int) -> str:
     return f"{base}?span={start}-{end}#{views.anchor(article_id, start, end)}"
 
 
-def create_app(db: str | Path) -> FastAPI:
+def create_app(db: str | Path, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The web app over the store at ``db`` (opened read only).
 
     Args:
         db: the DuckDB store file.
+        allowed_hosts: Host headers to answer (None: any); ``serve`` limits a local app to local names.
     Returns:
         a FastAPI app; serve it with uvicorn (``wiretrace serve``).
     Example:
@@ -261,6 +273,11 @@ def create_app(db: str | Path) -> FastAPI:
         redoc_url=None,
     )
     app.state.site = site
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        # a web page elsewhere can point a DNS name at 127.0.0.1 and read the local API (DNS rebinding)
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -319,11 +336,10 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str) -> HTMLResponse:
-        story = site.reader.story(story_id)
-        if story is None:
+        view = site.story_view(story_id)
+        if view is None:
             return not_found(f"No story {story_id} in this store.")
-        view = views.story_view(site.reader, story, article_link, with_texts=False)
-        return page("story.html", title=story.headline, v=view)
+        return page("story.html", title=view.story.headline, v=view)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str, span: str = "") -> HTMLResponse:
@@ -331,7 +347,10 @@ def create_app(db: str | Path) -> FastAPI:
         if article is None:
             return not_found(f"No article {article_id} in this store.")
         claims = site.reader.load(Claim, "article_id = ?", [article_id])
-        spans = [
+        claims.sort(key=lambda c: (c.content_start, c.claim_id))  # in reading order
+        mentions = site.reader.load_in(views.record_type("PlaceMention"), ("article_id",), [article_id])
+        spans = [views.MarkedSpan(m.start, m.end, "place", f"place: {m.text} ({m.status})") for m in mentions]
+        spans += [
             views.MarkedSpan(c.content_start, c.content_end, "claim", c.speaker or "unattributed")
             for c in claims
         ]
@@ -403,11 +422,11 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/api/stories/{story_id}", response_model=StoryDetail, summary="One story with its records")
     def api_story(story_id: str) -> StoryDetail:
-        story = site.reader.story(story_id)
-        if story is None:
+        view = site.story_view(story_id)
+        if view is None:
             raise HTTPException(404, f"no story {story_id}")
+        story = view.story
         ids = list(story.article_ids)
-        view = views.story_view(site.reader, story, article_link, with_texts=False)
         stages = {}
         for record_type, (table, _key) in TABLES.items():
             fields = {f.name for f in dataclasses.fields(record_type)}
@@ -456,4 +475,6 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Run the app with uvicorn until interrupted (binds 127.0.0.1 unless told otherwise)."""
     import uvicorn
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    local = host in ("127.0.0.1", "localhost", "::1")
+    hosts = ["127.0.0.1", "localhost", "[::1]"] if local else None
+    uvicorn.run(create_app(db, allowed_hosts=hosts), host=host, port=port, log_level="warning")
