@@ -9,6 +9,7 @@ each ``analyze`` so that re-running is idempotent.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -46,6 +47,7 @@ class StoreError(Exception):
     """The store file cannot be opened or used; the message says why and what to do."""
 
 
+@functools.cache  # read on every load: the web app loads a dozen tables per page
 def _column_types(record_type: type) -> list[tuple[str, type, bool, bool]]:
     """(name, scalar type, is_tuple, nullable) for each field of a record type."""
     hints = typing.get_type_hints(record_type)
