@@ -33,6 +33,7 @@ class StaticModel:
     table: F32
     tokenizer: Any
     weights_path: str
+    columns: F32  # the table transposed, one contiguous row per dimension
 
 
 def package_files() -> tuple[Path, Path]:
@@ -67,27 +68,32 @@ def load_model() -> StaticModel:
     tokenizer = Tokenizer.from_file(str(tokenizer_file))
     tokenizer.no_padding()
     tokenizer.no_truncation()
-    return StaticModel(table, tokenizer, str(weights))
+    return StaticModel(table, tokenizer, str(weights), np.ascontiguousarray(table.T))
 
 
-def token_sums(texts: Sequence[str], max_tokens: int = 512) -> F32:
+def token_sums(texts: Sequence[str], max_tokens: int = 512, chunk: int = 2048) -> F32:
     """Sum of token vectors per text (not normalised), so groups of texts can be pooled too."""
     model = load_model()
     dim = model.table.shape[1]
-    if not texts:
-        return np.zeros((0, dim), dtype=np.float32)
-    # lone surrogates (from badly decoded input) make the tokenizer raise: replace them
-    clean = [t if t.isascii() else t.encode("utf-8", "replace").decode("utf-8") for t in texts]
-    encodings = model.tokenizer.encode_batch_fast(clean, add_special_tokens=False)
-    id_lists = [e.ids[:max_tokens] for e in encodings]
-    lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
-    ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
-    np.clip(ids, 0, model.table.shape[0] - 1, out=ids)
     sums = np.zeros((len(texts), dim), dtype=np.float32)
-    nonempty = lengths > 0
-    if ids.size:
-        starts = np.cumsum(lengths) - lengths
-        sums[nonempty] = np.add.reduceat(model.table[ids], starts[nonempty], axis=0)
+    # chunks keep the gathered (tokens x dim) block small enough to stay in cache
+    for begin in range(0, len(texts), chunk):
+        part = texts[begin : begin + chunk]
+        # lone surrogates (from badly decoded input) make the tokenizer raise: replace them
+        clean = [t if t.isascii() else t.encode("utf-8", "replace").decode("utf-8") for t in part]
+        id_lists = [
+            e.ids[:max_tokens] for e in model.tokenizer.encode_batch_fast(clean, add_special_tokens=False)
+        ]
+        lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
+        ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
+        if not ids.size:
+            continue
+        np.clip(ids, 0, model.table.shape[0] - 1, out=ids)
+        owner = np.repeat(np.arange(len(part)), lengths)
+        block = sums[begin : begin + len(part)]
+        # one weighted bincount per dimension: ~2x faster than reduceat over a (tokens x dim) gather
+        for dimension, column in enumerate(model.columns):
+            block[:, dimension] = np.bincount(owner, weights=column[ids], minlength=len(part))
     return sums
 
 

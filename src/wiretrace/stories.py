@@ -270,19 +270,24 @@ def _assemble(
     pairs: list[Pair] = []
     alignments: list[Alignment] = []
     stories: list[Story] = []
-    for members in clusters:
+    cluster_of = {m: c for c, members in enumerate(clusters) for m in members}
+    by_cluster: dict[int, dict[tuple[int, int], _Evidence]] = {}
+    for key, e in evidence.items():
+        if e.kind and cluster_of[key[0]] == cluster_of[key[1]]:
+            by_cluster.setdefault(cluster_of[key[0]], {})[key] = e
+    for number, members in enumerate(clusters):
         members = sorted(members, key=lambda m: (_date_key(docs[m]), docs[m].article.article_id))
         story_id = "story-" + docs[members[0]].article.article_id
-        member_set = set(members)
-        inside = {k: e for k, e in evidence.items() if k[0] in member_set and k[1] in member_set and e.kind}
+        inside = by_cluster.get(number, {})
         pair_alignments: dict[tuple[int, int], align.PairAlignment] = {
             k: e.alignment for k, e in inside.items()
         }
         credits = {m: credited_outlets(docs[m].article.text) for m in members}
+        position = {m: p for p, m in enumerate(members)}
         ranking, reasons = rank_originals(
             [docs[m].article for m in members],
             [credits[m] for m in members],
-            {(members.index(a), members.index(b)): al for (a, b), al in pair_alignments.items()},
+            {(position[a], position[b]): al for (a, b), al in pair_alignments.items()},
         )
         original = members[ranking[0]]
         wanted = _pairs_to_align(members, original, settings.max_aligned_members)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import math
 import re
 from collections import Counter
@@ -132,31 +133,38 @@ def cluster_average_linkage(
 
 
 def _linkage(members: list[int], scores: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
-    """Average linkage inside one connected component."""
+    """Average linkage inside one connected component (a heap of merges, stale entries skipped).
+
+    A cluster is named by its smallest member; the best average merges first, ties to the
+    smallest names, so the result does not depend on input order.
+    """
     groups: dict[int, list[int]] = {m: [m] for m in members}
-    between: dict[tuple[int, int], float] = {}
+    totals: dict[int, dict[int, float]] = {m: {} for m in members}
     for (a, b), score in scores.items():
-        if a in groups and b in groups:
-            between[(min(a, b), max(a, b))] = between.get((min(a, b), max(a, b)), 0.0) + score
-    while True:
-        best: tuple[float, int, int] | None = None
-        for (x, y), total in between.items():
-            average = total / (len(groups[x]) * len(groups[y]))
-            if average >= threshold and (best is None or (-average, x, y) < (-best[0], best[1], best[2])):
-                best = (average, x, y)
-        if best is None:
+        if a in groups and b in groups and a != b:
+            totals[a][b] = totals[a].get(b, 0.0) + score
+            totals[b][a] = totals[b].get(a, 0.0) + score
+    heap = [(-total, min(a, b), max(a, b)) for a in totals for b, total in totals[a].items() if a < b]
+    heapq.heapify(heap)
+    while heap:
+        negative, x, y = heapq.heappop(heap)
+        if x not in groups or y not in groups:
+            continue
+        average = totals[x].get(y, 0.0) / (len(groups[x]) * len(groups[y]))
+        if -negative != average:
+            continue  # stale: the clusters changed since this entry was pushed
+        if average < threshold:
             break
-        _, keep, gone = best
-        groups[keep].extend(groups.pop(gone))
-        merged: dict[tuple[int, int], float] = {}
-        for (x, y), total in between.items():
-            if {x, y} == {keep, gone}:
+        groups[x].extend(groups.pop(y))
+        for z, total in totals.pop(y).items():
+            if z == x:
                 continue
-            x2 = keep if x == gone else x
-            y2 = keep if y == gone else y
-            key = (min(x2, y2), max(x2, y2))
-            merged[key] = merged.get(key, 0.0) + total
-        between = merged
+            totals[z].pop(y, None)
+            totals[x][z] = totals[x].get(z, 0.0) + total
+            totals[z][x] = totals[x][z]
+        totals[x].pop(y, None)
+        for z, total in totals[x].items():
+            heapq.heappush(heap, (-(total / (len(groups[x]) * len(groups[z]))), min(x, z), max(x, z)))
     return list(groups.values())
 
 
@@ -222,12 +230,12 @@ def build_storylines(
     idf: dict[str, float],
     settings: StoriesSettings,
 ) -> tuple[list[Story], list[Storyline]]:
-    """Link stories that share topic (centroid cosine) and salient names into storylines."""
-    by_first = {min(c): c for c in clusters}
+    """Link stories that share topic (centroid cosine) and salient names into storylines.
+
+    ``stories[i]`` is the story of ``clusters[i]``.
+    """
     profiles = []
-    for story in stories:
-        members = next(c for c in clusters if docs[c[0]].article.article_id in story.article_ids)
-        members = by_first[min(members)]
+    for members in clusters:
         centroid = np.sum([docs[m].vector for m in members], axis=0)
         centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         salience: dict[str, float] = {}
