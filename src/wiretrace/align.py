@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +32,9 @@ STOPWORDS = frozenset(
 )
 
 
+_TermRows = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]
+
+
 @dataclass(frozen=True)
 class AlignOptions:
     """Thresholds of sentence alignment."""
@@ -47,6 +50,9 @@ class SentenceMatrix:
     article_id: str
     vectors: NDArray[np.float32]
     terms: tuple[frozenset[str], ...]
+    # (sentence, term id, weight) rows sorted by term id, and each sentence's total weight,
+    # built once per set of term weights
+    cache: dict[object, _TermRows] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class TermWeights:
         self.documents = documents
         self.unseen = math.log(documents + 1) + 1.0
         self.weights = {t: math.log((documents + 1) / (df + 1)) + 1.0 for t, df in frequencies.items()}
+        self.ids: dict[str, int] = {}  # term -> integer id, for the vectorised overlap
 
     def __call__(self, term: str) -> float:
         return self.weights.get(term, self.unseen)
@@ -99,27 +106,45 @@ def sentence_matrix(
     return SentenceMatrix(article_id, vectors, tuple(content_terms(s) for s in sentences))
 
 
-def _lexical(
-    a: Sequence[frozenset[str]], b: Sequence[frozenset[str]], weight: TermWeights
-) -> NDArray[np.float64]:
+def _term_rows(matrix: SentenceMatrix, weight: TermWeights) -> _TermRows:
+    """(sentence, term id, weight) rows sorted by term id, and per-sentence weight totals."""
+    cached = matrix.cache.get(weight)
+    if cached is not None:
+        return cached
+    sentence, term, value = [], [], []
+    for index, terms in enumerate(matrix.terms):
+        for t in terms:
+            sentence.append(index)
+            term.append(weight.ids.setdefault(t, len(weight.ids)))
+            value.append(weight.weights.get(t, weight.unseen))
+    terms_array = np.array(term, dtype=np.int64)
+    order = np.argsort(terms_array, kind="stable")
+    sentences = np.array(sentence, dtype=np.int64)
+    values = np.array(value, dtype=np.float64)
+    mass = np.bincount(sentences, weights=values, minlength=len(matrix.terms)).astype(np.float64)
+    rows: _TermRows = (sentences[order], terms_array[order], values[order], mass)
+    matrix.cache[weight] = rows
+    return rows
+
+
+def _lexical(a: SentenceMatrix, b: SentenceMatrix, weight: TermWeights) -> NDArray[np.float64]:
     """Weighted Dice overlap of every sentence of A with every sentence of B."""
-    weights = weight.weights
-    unseen = weight.unseen
-    mass_a = [sum(weights.get(t, unseen) for t in terms) for terms in a]
-    mass_b = [sum(weights.get(t, unseen) for t in terms) for terms in b]
-    out = np.zeros((len(a), len(b)))
-    index: dict[str, list[int]] = {}
-    for j, terms in enumerate(b):
-        for term in terms:
-            index.setdefault(term, []).append(j)
-    for i, terms in enumerate(a):
-        row = out[i]
-        for term in terms:
-            hits = index.get(term)
-            if hits:
-                row[hits] += weights.get(term, unseen)
-    denominator = np.add.outer(np.array(mass_a), np.array(mass_b))
-    return np.divide(2 * out, denominator, out=np.zeros_like(out), where=denominator > 0)
+    sentence_a, term_a, value_a, mass_a = _term_rows(a, weight)
+    sentence_b, term_b, _value_b, mass_b = _term_rows(b, weight)
+    na, nb = len(a.terms), len(b.terms)
+    low = np.searchsorted(term_b, term_a, "left")
+    counts = np.searchsorted(term_b, term_a, "right") - low
+    total = int(counts.sum())
+    if not total:
+        return np.zeros((na, nb))
+    source = np.repeat(np.arange(term_a.size), counts)
+    # for each match, the index into B's rows: its run start plus its rank inside the run
+    first = np.cumsum(counts) - counts
+    target = np.arange(total) - np.repeat(first, counts) + np.repeat(low, counts)
+    flat = sentence_a[source] * nb + sentence_b[target]
+    shared = np.bincount(flat, weights=value_a[source], minlength=na * nb).reshape(na, nb)
+    denominator = np.add.outer(mass_a, mass_b)
+    return np.divide(2 * shared, denominator, out=np.zeros_like(shared), where=denominator > 0)
 
 
 def score_matrix(
@@ -129,7 +154,7 @@ def score_matrix(
     if not a.terms or not b.terms:
         return np.zeros((len(a.terms), len(b.terms)))
     cosine = np.clip(a.vectors @ b.vectors.T, 0.0, 1.0).astype(np.float64)
-    lexical = _lexical(a.terms, b.terms, weight)
+    lexical = _lexical(a, b, weight)
     return (1 - options.lexical_weight) * cosine + options.lexical_weight * lexical
 
 
