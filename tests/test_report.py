@@ -213,3 +213,12 @@ def test_one_stray_place_does_not_zoom_the_map_out() -> None:
     assert view is not None
     assert view.bounds[2] - view.bounds[0] < 20
     assert "Stray" not in [p.name for p in view.points]
+
+
+def test_a_story_told_on_several_continents_keeps_a_world_map() -> None:
+    spread = [
+        PlaceInput(n, lat, lon, n, "#", mentions=4)
+        for n, lat, lon in [("A", 40.7, -74.0), ("B", 35.7, 139.7), ("C", -33.9, 151.2), ("D", 51.5, -0.1)]
+    ]
+    view = map_view(spread)
+    assert view is not None and len(view.points) == 4

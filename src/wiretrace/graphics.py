@@ -95,7 +95,8 @@ class Chain:
 
 
 MAX_NODES = 12  # boxes per column of a provenance graph
-CORE_DEGREES = 20.0  # places further than this from the story's centre are listed, not used to frame the map
+CORE_DEGREES = 20.0  # places further than this from the story's centre may be left out of the map's frame
+CORE_SHARE = 0.75  # ... when the places near the centre hold at least this share of the mentions
 
 
 def provenance_graph(chains: list[Chain], columns: tuple[str, str, str]) -> Graph:
@@ -256,7 +257,10 @@ def _core(places: list[PlaceInput]) -> list[PlaceInput]:
     lat = weighted_median([(p.lat, p.mentions) for p in places])
     lon = weighted_median([(p.lon, p.mentions) for p in places])
     near = [p for p in places if abs(p.lat - lat) <= CORE_DEGREES and abs(p.lon - lon) <= CORE_DEGREES * 1.5]
-    return near or places
+    # only strays are dropped: a story really told on several continents keeps a world view
+    if sum(p.mentions for p in near) >= CORE_SHARE * sum(p.mentions for p in places):
+        return near
+    return places
 
 
 def _step(span: float) -> float:
