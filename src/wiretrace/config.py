@@ -83,6 +83,7 @@ class PlacesSettings:
     sharpness: float = 4.0  # how scores turn into a confidence (softmax temperature inverse)
     max_candidates: int = 5  # candidates kept on each mention record
     events: bool = True  # build the events ledger
+    events_file: str = ""  # a TOML file replacing data/events.toml; "" for the packaged one
 
 
 @dataclass(frozen=True)

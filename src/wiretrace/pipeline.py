@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace import claims, divergences, provenance, segment, stories
+from wiretrace import claims, divergences, events, provenance, segment, stories
 from wiretrace.config import Settings
 from wiretrace.records import (
     Alignment,
@@ -107,6 +107,7 @@ def corpus_stages(
     # empty inputs and writes empty tables
     result.update(provenance.stage_outputs(articles, {**outputs, **result}, settings))
     result.update(divergences.stage_outputs(articles, {**outputs, **result}, settings))
+    result.update(events.stage_outputs(articles, sentences, {**outputs, **result}, settings))
     return result
 
 

@@ -354,6 +354,7 @@ class Event:
     via_outlet: str
     source_chain: tuple[str, ...]
     claim_id: str
+    claimant_affiliation: str  # source-registry independence key ("RU:state", "source:bbc"), "" unknown
     group_id: str
     status: str
     status_reason: str
