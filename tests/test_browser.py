@@ -175,6 +175,10 @@ def _click_span_link(tab: Watched, db: Path, selector: str) -> str:
 
 def test_report_of_the_example_corpus(tab: Watched, example_db: Path, tmp_path: Path) -> None:
     report = _report(example_db, tmp_path / "example.html")
+    fetched: list[str] = []
+    tab.page.on(
+        "request", lambda r: fetched.append(r.url) if not r.url.startswith(("file:", "data:")) else None
+    )
     tab.page.goto(report.as_uri())
     assert tab.page.locator("section.story").count() >= 1
     _shot(tab.page, "report-example")
@@ -185,6 +189,7 @@ def test_report_of_the_example_corpus(tab: Watched, example_db: Path, tmp_path: 
     _click_span_link(tab, example_db, "a.claimlink" if claims else "details.aligned .who a")
     _shot(tab.page, "report-example-after-click")
     assert tab.problems == []
+    assert fetched == []  # offline: the report asks the network for nothing
 
 
 def test_report_sections_and_hostile_text(tab: Watched, ui_db: Path, tmp_path: Path) -> None:
