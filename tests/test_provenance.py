@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from record_factory import article, claim, make
 
-from wiretrace.provenance import ProvenanceInput, build_provenance, story_summary
+from wiretrace.independence import story_summary
+from wiretrace.provenance import ProvenanceInput, build_provenance
 from wiretrace.records import Alignment, Pair, Story
 
 WIRE = "Interior Minister Jane Holt told Reuters that 40 families were evacuated from the valley overnight."

@@ -98,6 +98,7 @@ class Fact:
     form: str = ""  # control events: active, passive, nominal or intransitive
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, accent-free text."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
@@ -110,14 +111,20 @@ def _singular(word: str) -> str:
     return word
 
 
-def content_words(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _content_words(text: str) -> tuple[str, ...]:
     """Lower-cased content words, crudely singularised so 'workers' meets 'worker'."""
     words = []
     for word in re.findall(r"[^\W\d_]+", fold(text)):
         if word in _STOP or len(word) < 3:
             continue
         words.append(_singular(word))
-    return words
+    return tuple(words)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased content words, crudely singularised so 'workers' meets 'worker'."""
+    return list(_content_words(text))
 
 
 def _number_value(match: re.Match[str]) -> float:

@@ -482,6 +482,7 @@ def find_divergences(
         if not order:
             continue
         aligned = _aligned_pairs(story, order, sentences, data.alignments, settings.sentence_similarity)
+        subjects.prefetch(s for pair in aligned if actors.may_differ_in_actor(*pair) for s in pair)
         for s_a, s_b in aligned:
             actors.actor_in_sentences(story.story_id, s_a, s_b, subjects, out)
             copies = pair_kinds.get(frozenset((s_a.article_id, s_b.article_id))) in _COPY_KINDS

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -26,6 +27,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from wiretrace.config import ProvenanceSettings, Settings
+from wiretrace.independence import independence
 from wiretrace.records import (
     Alignment,
     Article,
@@ -88,14 +90,54 @@ def _short_hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=65536)
 def _speaker_key(claim: Claim) -> str:
     """The claim's speaker, normalised; "" for no speaker or an unresolved pronoun."""
     key = normalise(claim.speaker_canonical or claim.speaker)
     return "" if key in _PRONOUNS else key
 
 
+@functools.lru_cache(maxsize=65536)
 def _content_key(text: str) -> str:
     return re.sub(r"\s+", " ", normalise(text)).strip()
+
+
+@functools.lru_cache(maxsize=65536)
+def _lookup(registry: SourceRegistry, key: str) -> Source | None:
+    return registry.lookup(key)
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_words(text: str) -> frozenset[str]:
+    """Words of four or more letters: enough to tell which claims could be the same."""
+    return frozenset(w for w in _content_key(text).split() if len(w) >= 4)
+
+
+def _candidate_pairs(
+    claims: Sequence[Claim], aligned: set[tuple[str, int, str, int]]
+) -> list[tuple[int, int]]:
+    """Index pairs of claims worth comparing: aligned sentences, or a shared uncommon word.
+
+    Blocking keeps big stories linear-ish: a word in more than a third of the claims (and at
+    least 20) proposes no pairs, since it tells nothing about which claims match.
+    """
+    index: dict[str, list[int]] = defaultdict(list)
+    for position, claim in enumerate(claims):
+        for word in _content_words(claim.content):
+            index[word].append(position)
+    limit = max(20, len(claims) // 3)
+    pairs: set[tuple[int, int]] = set()
+    for positions in index.values():
+        if len(positions) <= limit:
+            pairs.update((a, b) for i, a in enumerate(positions) for b in positions[i + 1 :])
+    by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for position, claim in enumerate(claims):
+        by_sentence[(claim.article_id, claim.sentence_index)].append(position)
+    for article_a, sentence_a, article_b, sentence_b in aligned:
+        for a in by_sentence.get((article_a, sentence_a), ()):
+            for b in by_sentence.get((article_b, sentence_b), ()):
+                pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)
 
 
 def speakers_compatible(a: Claim, b: Claim, registry: SourceRegistry, settings: ProvenanceSettings) -> bool:
@@ -106,7 +148,7 @@ def speakers_compatible(a: Claim, b: Claim, registry: SourceRegistry, settings: 
         return not key_a and not key_b or "none" in (a.sourcing, b.sourcing) or a.sourcing == b.sourcing
     if key_a == key_b or a.sourcing == b.sourcing == "anonymous":
         return True  # rewriters describe one anonymous source in many ways
-    source_a, source_b = registry.lookup(key_a), registry.lookup(key_b)
+    source_a, source_b = _lookup(registry, key_a), _lookup(registry, key_b)
     if source_a and source_b:
         return source_a.source_id == source_b.source_id
     last_a, last_b = key_a.split()[-1], key_b.split()[-1]
@@ -178,58 +220,56 @@ def group_claims(
     for story_id in sorted(by_story):
         claims = sorted(by_story[story_id], key=lambda c: c.claim_id)
         sets = _UnionFind()
-        for index, a in enumerate(claims):
-            sets.find(a.claim_id)
-            for b in claims[index + 1 :]:
-                if a.article_id == b.article_id or not speakers_compatible(a, b, registry, settings):
-                    continue
-                is_aligned = (a.article_id, a.sentence_index, b.article_id, b.sentence_index) in aligned or (
-                    b.article_id,
-                    b.sentence_index,
-                    a.article_id,
-                    a.sentence_index,
-                ) in aligned
-                threshold = settings.aligned_similarity if is_aligned else settings.content_similarity
-                if "none" in (a.sourcing, b.sourcing) and a.sourcing != b.sourcing:
-                    threshold += settings.unattributed_margin  # a dropped attribution needs closer wording
-                if content_similarity(a, b) >= threshold:
-                    sets.union(a.claim_id, b.claim_id)
+        for claim in claims:
+            sets.find(claim.claim_id)
+        candidates = _candidate_pairs(claims, aligned)
+        for first, second in candidates:
+            a, b = claims[first], claims[second]
+            if a.article_id == b.article_id or not speakers_compatible(a, b, registry, settings):
+                continue
+            pair_key = (a.article_id, a.sentence_index, b.article_id, b.sentence_index)
+            is_aligned = (
+                pair_key in aligned or (pair_key[2], pair_key[3], pair_key[0], pair_key[1]) in aligned
+            )
+            threshold = settings.aligned_similarity if is_aligned else settings.content_similarity
+            if "none" in (a.sourcing, b.sourcing) and a.sourcing != b.sourcing:
+                threshold += settings.unattributed_margin  # a dropped attribution needs closer wording
+            if content_similarity(a, b) >= threshold:
+                sets.union(a.claim_id, b.claim_id)
         members: dict[str, list[Claim]] = defaultdict(list)
         for claim in claims:
             members[sets.find(claim.claim_id)].append(claim)
         story = stories.get(story_id) or _solo_story(story_id, claims)
         order = _first_order(story, articles)
         story_groups = [_make_group(story_id, m, order, articles) for m in members.values()]
-        groups.extend(_link_statements(story_groups, {c.claim_id: c for c in claims}, aligned, settings))
+        groups.extend(_link_statements(story_groups, claims, candidates, aligned, settings))
     groups.sort(key=lambda g: (g.story_id, g.claim_ids[0]))
     return groups
 
 
 def _link_statements(
     groups: list[ClaimGroup],
-    claims: Mapping[str, Claim],
+    claims: Sequence[Claim],
+    candidates: Sequence[tuple[int, int]],
     aligned: set[tuple[str, int, str, int]],
     settings: ProvenanceSettings,
 ) -> list[ClaimGroup]:
     """Give groups whose speakers differ but whose content is the same one ``statement_id``."""
+    group_of = {c: g.group_id for g in groups for c in g.claim_ids}
     sets = _UnionFind()
-    members = {g.group_id: [claims[c] for c in g.claim_ids[:6] if c in claims] for g in groups}
-    for index, first in enumerate(groups):
-        sets.find(first.group_id)
-        for second in groups[index + 1 :]:
-            if any(
-                content_similarity(a, b)
-                >= (
-                    settings.aligned_similarity
-                    if (a.article_id, a.sentence_index, b.article_id, b.sentence_index) in aligned
-                    or (b.article_id, b.sentence_index, a.article_id, a.sentence_index) in aligned
-                    else settings.content_similarity
-                )
-                for a in members[first.group_id]
-                for b in members[second.group_id]
-                if a.claim_id != b.claim_id
-            ):
-                sets.union(first.group_id, second.group_id)
+    for group in groups:
+        sets.find(group.group_id)
+    for first, second in candidates:
+        a, b = claims[first], claims[second]
+        group_a, group_b = group_of[a.claim_id], group_of[b.claim_id]
+        if sets.find(group_a) == sets.find(group_b):
+            continue
+        pair_key = (a.article_id, a.sentence_index, b.article_id, b.sentence_index)
+        is_aligned = pair_key in aligned or (pair_key[2], pair_key[3], pair_key[0], pair_key[1]) in aligned
+        if content_similarity(a, b) >= (
+            settings.aligned_similarity if is_aligned else settings.content_similarity
+        ):
+            sets.union(group_a, group_b)
     return [replace(g, statement_id="s-" + sets.find(g.group_id).removeprefix("g-")) for g in groups]
 
 
@@ -472,153 +512,6 @@ def _chain(
         origin_label=origin_label,
         party=party,
         party_label=party_label,
-    )
-
-
-def _label(chains: Sequence[ProvenanceChain]) -> tuple[str, list[str], list[str], int]:
-    """(label, origin labels, party labels, named origins) for a set of chains."""
-    sourced = [c for c in chains if c.origin]
-    origins = dict.fromkeys(c.origin for c in sourced)
-    origin_labels = list(
-        dict.fromkeys(next(c.origin_label for c in sourced if c.origin == o) for o in origins)
-    )
-    parties = dict.fromkeys(c.party for c in sourced)
-    party_labels = list(dict.fromkeys(next(c.party_label for c in sourced if c.party == p) for p in parties))
-    named = len({c.origin for c in sourced if c.sourcing == "named" or c.via_outlet})  # anonymous: not named
-    if not sourced:
-        label = "unsourced"
-    elif len(origins) == 1:
-        label = "single_source"
-    elif len(parties) == 1:
-        label = "one_party"
-    else:
-        label = "independently_corroborated"
-    return label, origin_labels, party_labels, named
-
-
-def story_summary(
-    articles: int, claims: int, named: int, label: str, parties: Sequence[str], corroborated: int = 0
-) -> str:
-    """One sentence on how a story (or a claim group) is sourced.
-
-    Args:
-        parties: the parties behind its named origins, largest first, each "<n> <party>" or "<party>".
-        corroborated: for a story, how many of its statements independent parties confirm.
-    Example:
-        story_summary(5, 19, 3, "one_party", ["Russian state"])
-        # '5 articles, 19 claims, 3 named upstream origins, all Russian state; no independent confirmation'
-    """
-    head = f"{articles} article{'s' * (articles != 1)}, {claims} claim{'s' * (claims != 1)}, "
-    head += f"{named or 'no'} named upstream origin{'s' * (named != 1)}"
-    shown = ", ".join(parties[:4]) + (f" and {len(parties) - 4} more" if len(parties) > 4 else "")
-    if label == "unsourced":
-        return head + "; nothing in it is attributed to a named or anonymous source"
-    if label == "independently_corroborated":
-        if corroborated:
-            statements = f"{corroborated} statement{'s' * (corroborated != 1)}"
-            return head + f" ({shown}); {statements} confirmed by independent parties"
-        return head + f", from {len(parties)} independent parties ({shown})"
-    if label == "one_party":
-        return head + f", all {parties[0] if parties else 'one party'}; no independent confirmation"
-    if len(parties) <= 1:
-        return head + f", one origin ({parties[0] if parties else 'unnamed'}); no independent confirmation"
-    return head + f" ({shown}); no claim is confirmed by an independent party"
-
-
-def _party_breakdown(chains: Sequence[ProvenanceChain]) -> list[str]:
-    """Parties behind distinct origins, largest first: ["7 Russian state", "1 Sergei Kuzovlev"]."""
-    label_of: dict[str, str] = {}
-    origins_of: dict[str, set[str]] = defaultdict(set)
-    for chain in chains:
-        if chain.origin:
-            label_of.setdefault(chain.party, chain.party_label)
-            origins_of[chain.party].add(chain.origin)
-    ranked = sorted(origins_of, key=lambda p: (-len(origins_of[p]), label_of[p]))
-    return [f"{len(origins_of[p])} {label_of[p]}" for p in ranked]
-
-
-def independence(
-    groups: Sequence[ClaimGroup], chains: Sequence[ProvenanceChain], stories: Sequence[Story]
-) -> list[Independence]:
-    """Independence per claim group and per story, with a one-sentence summary each.
-
-    Example:
-        rows = independence(groups, chains, stories)
-    """
-    by_group: dict[str, list[ProvenanceChain]] = defaultdict(list)
-    by_story: dict[str, list[ProvenanceChain]] = defaultdict(list)
-    for chain in chains:
-        by_group[chain.group_id].append(chain)
-        by_story[chain.story_id].append(chain)
-    by_statement: dict[str, list[ProvenanceChain]] = defaultdict(list)
-    for group in groups:
-        by_statement[group.statement_id or group.group_id].extend(by_group.get(group.group_id, []))
-    rows: list[Independence] = []
-    for group in groups:
-        # a claim is backed by every speaker who states the same thing, not only by its own group
-        members = by_statement[group.statement_id or group.group_id]
-        label, origins, parties, named = _label(members)
-        summary = story_summary(len(group.article_ids), len(members), named, label, parties)
-        rows.append(
-            _row(
-                "claim_group",
-                group.group_id,
-                group.story_id,
-                group.article_ids,
-                members,
-                label,
-                origins,
-                parties,
-                named,
-                summary,
-            )
-        )
-    story_articles = {s.story_id: s.article_ids for s in stories}
-    statement_of = {g.group_id: g.statement_id or g.group_id for g in groups}
-    confirmed: dict[str, set[str]] = defaultdict(set)  # story -> statements backed by 2+ parties
-    for row in rows:
-        if row.label == "independently_corroborated":
-            confirmed[row.story_id].add(statement_of[row.scope_id])
-    for story_id, members in sorted(by_story.items()):
-        label, origins, parties, named = _label(members)
-        corroborated = len(confirmed[story_id])
-        if label == "independently_corroborated" and not corroborated:
-            # several parties, but none confirms another's claim: each claim rests on one source
-            label = "single_source"
-        breakdown = _party_breakdown(members)
-        shown = parties if label in ("one_party", "single_source") and len(parties) <= 1 else breakdown
-        article_ids = story_articles.get(story_id) or tuple(dict.fromkeys(c.article_id for c in members))
-        summary = story_summary(len(article_ids), len(members), named, label, shown, corroborated)
-        rows.append(
-            _row("story", story_id, story_id, article_ids, members, label, origins, parties, named, summary)
-        )
-    return rows
-
-
-def _row(
-    scope: str,
-    scope_id: str,
-    story_id: str,
-    article_ids: Sequence[str],
-    members: Sequence[ProvenanceChain],
-    label: str,
-    origins: list[str],
-    parties: list[str],
-    named: int,
-    summary: str,
-) -> Independence:
-    return Independence(
-        scope=scope,
-        scope_id=scope_id,
-        story_id=story_id,
-        articles=len(article_ids),
-        claims=len(members),
-        named_origins=named,
-        origins=tuple(origins),
-        independent_sources=len(parties),
-        parties=tuple(parties),
-        label=label,
-        summary=summary,
     )
 
 
