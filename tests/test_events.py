@@ -118,3 +118,41 @@ def test_events_and_places_go_through_the_store(tmp_path) -> None:
         store.replace_many({PlaceMention: places.mentions, Place: places.places, Event: events})
         assert store.load(Event) == sorted(events, key=lambda e: e.event_id)
         assert {p.name for p in store.load(Place)} == {p.name for p in places.places}
+
+
+def test_places_and_events_commands_and_geojson_export(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from wiretrace.cli import app
+    from wiretrace.records import Place, PlaceMention
+
+    article = _article(
+        "a", "The army said it captured Lashio. In Lashio, shops closed.", outlet="Example Post"
+    )
+    sentences = segment.segment_all([article])
+    places = resolve_places([article], sentences)
+    events = build_events([article], sentences, places.mentions, places.places).events
+    db = tmp_path / "w.duckdb"
+    with Store(db) as store:
+        store.insert_new(Article, [article])
+        store.replace_many({PlaceMention: places.mentions, Place: places.places, Event: events})
+    runner = CliRunner()
+    shown = runner.invoke(app, ["places", "--db", str(db), "--json"])
+    assert shown.exit_code == 0, shown.output
+    listed = json.loads(shown.output)["places"]
+    lashio = next(p for p in listed if p["name"] == "Lashio")
+    assert lashio["geonames_id"] and lashio["lat"] and lashio["lon"]
+    assert [m["text"] for m in lashio["mentions"]] == ["Lashio", "Lashio"]
+    ledger = runner.invoke(app, ["events", "--db", str(db), "--json"])
+    assert ledger.exit_code == 0 and json.loads(ledger.output)[0]["claimant"].lower() == "the army"
+    missing = runner.invoke(app, ["events", "--db", str(db), "--story", "nope"])
+    assert missing.exit_code == 1 and "no such story" in missing.output
+    out = tmp_path / "places.geojson"
+    exported = runner.invoke(app, ["export", "--db", str(db), "--format", "geojson", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    collection = json.loads(out.read_text(encoding="utf-8"))
+    feature = next(f for f in collection["features"] if f["properties"]["name"] == "Lashio")
+    assert feature["geometry"]["coordinates"] == [lashio["lon"], lashio["lat"]]
+    assert feature["properties"]["mention_count"] == 2

@@ -520,5 +520,13 @@ def serve(
     serve_app(db, host=host, port=port)
 
 
+def _register_more() -> None:
+    from wiretrace.place_views import register  # places and events commands live beside their views
+
+    register(app)
+
+
+_register_more()
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -69,11 +69,21 @@ def _write_prov(store: Store, out: Path) -> dict[str, int]:
     return write_prov(store, out)
 
 
+def _write_geojson(store: Store, out: Path) -> dict[str, int]:
+    from wiretrace.places import places_geojson  # places own their map format
+    from wiretrace.records import Place
+
+    places = store.load(Place)
+    out.write_text(json.dumps(places_geojson(places), ensure_ascii=False, indent=1), encoding="utf-8")
+    return {"places": len(places)}
+
+
 EXPORTERS: dict[str, Callable[[Store, Path], dict[str, int]]] = {
     "json": _write_json,
     "csv": lambda store, out: _write_tables(store, out, ".csv"),
     "parquet": lambda store, out: _write_tables(store, out, ".parquet"),
     "prov": _write_prov,
+    "geojson": _write_geojson,
 }
 
 
