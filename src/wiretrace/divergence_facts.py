@@ -254,7 +254,7 @@ def acronyms(text: str) -> list[Fact]:
 
 
 def designations(text: str) -> list[Fact]:
-    """Numbered unit designations ("6th Army Corps"): value = the number, key = the unit words."""
+    """Numbered unit designations ("3rd Army Corps"): value = the number, key = the unit words."""
     return [
         Fact("designation", m.group("number"), m.group("unit").lower(), m.start(), m.end(), m.group(0))
         for m in DESIGNATION_RE.finditer(text)
@@ -323,7 +323,7 @@ def load_lexicon(framing_file: str = "") -> FramingLexicon:
 
 
 def skeleton(name: str, lexicon: FramingLexicon) -> str:
-    """A lossy key equal for transliteration variants of one name ("Kharkov" / "Kharkiv")."""
+    """A lossy key equal for transliteration variants of one name ("Chernigov" / "Chernihiv")."""
     words = []
     for word in re.split(r"[\s-]+", fold(name).replace("’", "'")):
         for pattern, replacement in lexicon.skeleton_rules:
@@ -353,12 +353,12 @@ def _framing_patterns(
                 if event not in lexicon.needs_place:
                     patterns.append((event, family, "", term_pattern, term_pattern, False))
                     continue
-                # "the fall of Lyman", "the liberation of the town of X"
+                # "the fall of X", "the liberation of the town of X"
                 forms = [("nominal", rf"\b{words}\s+of\s+{_PLACE_INTRO}{_PLACE}")]
                 if family in lexicon.intransitive.get(event, ()):
                     forms.append(
                         ("intransitive", rf"{_PLACE}\s+(?:has\s+|had\s+)?{words}\b")
-                    )  # "Bakhmut fell"
+                    )  # "X fell"
                 else:
                     forms.append(
                         ("active", rf"\b{words}\s+(?:control\s+(?:of|over)\s+)?{_PLACE_INTRO}{_PLACE}")

@@ -68,7 +68,7 @@ def story_summary(
 
 
 def _party_breakdown(chains: Sequence[ProvenanceChain]) -> list[str]:
-    """Parties behind distinct origins, largest first: ["7 Russian state", "1 Sergei Kuzovlev"]."""
+    """Parties behind distinct origins, largest first: ["7 Russian state", "1 Jane Roe"]."""
     label_of: dict[str, str] = {}
     origins_of: dict[str, set[str]] = defaultdict(set)
     for chain in chains:
