@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -154,3 +155,25 @@ def test_a_local_app_answers_only_local_host_names(tmp_path: Path) -> None:
     local = TestClient(create_app(tmp_path / "s.duckdb", allowed_hosts=["127.0.0.1", "localhost"]))
     assert local.get("/api/stories", headers={"host": "127.0.0.1:8000"}).status_code == 200
     assert local.get("/api/stories", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_story_page_links_the_other_stories_of_its_storyline(tmp_path: Path) -> None:
+    from ui_store import make
+
+    from wiretrace.records import Story, Storyline
+
+    path = tmp_path / "line.duckdb"
+    build_store(path)
+    with Store(path) as store:
+        stories = store.load(Story)
+        linked = [dataclasses.replace(s, storyline_id="line-1") for s in stories]
+        store.replace_many(
+            {
+                Story: linked,
+                Storyline: [make(Storyline, storyline_id="line-1", story_ids=("s1", "s2"), label="harbour")],
+            }
+        )
+    page = parse(TestClient(create_app(path)).get("/stories/s1").text)
+    line = page.find("p", class_="storyline")[0]
+    assert "Ferry line to resume" in line.text and "2026-03-01" in line.text
+    assert any(a.attrs.get("href") == "/stories/s2" for a in page.find("a"))

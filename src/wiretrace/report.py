@@ -93,6 +93,7 @@ def render_report(
     reader = Reader(store)
     stories, missing = select_stories(reader, story_ids)
     views = [story_view(reader, story, _in_page) for story in stories]
+    included = {story.story_id for story in stories}
     css, js = asset("wiretrace.css"), asset("wiretrace.js")
     # no network, no plugins, no forms: only the inline style and script named by hash
     csp = (
@@ -121,6 +122,8 @@ def render_report(
             empty_note=empty,
             stale_note=stale,
             article_href=lambda article_id: f"#article-{article_id}",
+            # a story left out of this report has no section to jump to
+            story_href=lambda story_id: f"#story-{story_id}" if story_id in included else "",
         )
     )
     return html, views, missing

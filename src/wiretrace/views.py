@@ -244,6 +244,8 @@ class StoryView:
     texts: list[tuple[Article, list[Segment]]]
     claim_count: int = 0
     notes: dict[str, str] = field(default_factory=dict)  # section -> why it is empty
+    storyline: list[Story] = field(default_factory=list)  # the stories of its storyline, by date
+    storyline_label: str = ""
 
 
 def _label(article: Article, index: int) -> str:
@@ -672,6 +674,7 @@ def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = Tr
     timeline = graphics.timeline(events)
     if not timeline.items:
         notes["timeline"] = "No dated events or publication dates."
+    storyline, storyline_label = _storyline(reader, story)
     return StoryView(
         story=story,
         overview=overview,
@@ -688,7 +691,21 @@ def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = Tr
         texts=[(a, segments(a, spans.get(a.article_id, []))) for a in articles] if with_texts else [],
         claim_count=len(claims),
         notes=notes,
+        storyline=storyline,
+        storyline_label=storyline_label,
     )
+
+
+def _storyline(reader: Reader, story: Story) -> tuple[list[Story], str]:
+    """The stories of the story's storyline in date order, and its label."""
+    if not story.storyline_id:
+        return [], ""
+    lines = reader.load(record_type("Storyline"), "storyline_id = ?", [story.storyline_id])
+    if not lines:
+        return [], ""
+    members = reader.load_in(Story, ("story_id",), list(field_of(lines[0], "story_ids", default=())))
+    members.sort(key=lambda s: (s.date_start or "", s.story_id))
+    return members, str(field_of(lines[0], "label", default=""))
 
 
 def parse_anchor(fragment: str) -> tuple[str, int, int]:

@@ -293,6 +293,7 @@ def create_app(db: str | Path, allowed_hosts: list[str] | None = None) -> FastAP
             db=site.db.name,
             version=version,
             article_href=lambda a: article_link(a, -1, -1),
+            story_href=lambda s: f"/stories/{quote(s, safe='')}",
             stale=sorted(site.reader.missing),
             **context,
         )
