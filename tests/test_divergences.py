@@ -108,8 +108,8 @@ def test_loaded_framing_is_reported_per_article_and_unrelated_verbs_are_not():
 def test_transliterations_are_variants_not_conflicts_and_related_words_are_neither():
     texts, found = _run(
         {
-            "a": "Shells hit Zhitomir and nearby Zolochev, the Russian side said. Officials in Russia agreed.",
-            "b": "Shells hit Zhytomyr and nearby Zolochiv, the Russian side said. Officials in Russia agreed.",
+            "a": "Shells hit Zhitomir and nearby Zolochev, the Russian side said. Russia agreed.",
+            "b": "Shells hit Zhytomyr and nearby Zolochiv, the Russian side said. Russia agreed.",
         }
     )
     variants = {(d.value_a, d.value_b) for d in found if d.kind == "name_variant"}
