@@ -247,13 +247,19 @@ def build_stories(
     for doc in docs:
         doc.lexicon = _lexicon(doc, weights)
     idf = _idf(docs)
-    evidence = {
-        (i, j): _evidence(i, j, docs, near_jaccard, weights, idf, settings)
-        for i, j in _candidates(docs, near, settings)
-    }
+    evidence: dict[tuple[int, int], _Evidence] = {}
+    notes: list[str] = []
+    for i, j in _candidates(docs, near, settings):
+        try:
+            evidence[(i, j)] = _evidence(i, j, docs, near_jaccard, weights, idf, settings)
+        except (ValueError, IndexError, MemoryError) as error:
+            # one odd pair (an enormous article, say) is skipped, not the whole batch
+            notes.append(f"pair {docs[i].article.article_id}/{docs[j].article.article_id} skipped: {error}")
     linked = {key: e.score for key, e in evidence.items()}
     clusters = cluster_average_linkage(len(docs), linked, settings.same_story_score)
-    return _assemble(docs, clusters, evidence, weights, idf, settings)
+    result = _assemble(docs, clusters, evidence, weights, idf, settings)
+    result.notes.extend(notes)
+    return result
 
 
 def _assemble(
