@@ -177,3 +177,22 @@ def test_story_page_links_the_other_stories_of_its_storyline(tmp_path: Path) -> 
     line = page.find("p", class_="storyline")[0]
     assert "Ferry line to resume" in line.text and "2026-03-01" in line.text
     assert any(a.attrs.get("href") == "/stories/s2" for a in page.find("a"))
+
+
+def test_concurrent_readers_get_the_same_views(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wiretrace.views import Reader, story_view
+
+    path = tmp_path / "c.duckdb"
+    build_store(path)
+    reader = Reader(Store(path, read_only=True))
+
+    def overview(story_id: str) -> tuple[str, int]:
+        view = story_view(reader, reader.story(story_id), lambda a, s, e: f"#{a}-{s}-{e}")
+        return view.overview, len(view.matrix)
+
+    expected = {sid: overview(sid) for sid in ("s1", "s2")}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(overview, ["s1", "s2"] * 8))
+    assert results == [expected["s1"], expected["s2"]] * 8

@@ -9,6 +9,7 @@ likely field names, so a renamed field degrades a section rather than breaking t
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -57,7 +58,10 @@ def record_type(*names: str) -> type | None:
 
 
 class Reader:
-    """Safe, serialised reads of a store (DuckDB connections are not shared across threads).
+    """Reads of a store from any thread: each thread queries through its own DuckDB cursor.
+
+    A DuckDB connection must not run queries from two threads at once; a cursor per thread
+    lets the web app's worker threads read concurrently instead of queueing on one lock.
 
     Example:
         reader = Reader(Store("wiretrace.duckdb", read_only=True))
@@ -66,20 +70,28 @@ class Reader:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.lock = threading.Lock()
+        self.local = threading.local()
         self.missing: set[str] = set()  # tables absent or outdated in this store file
+
+    def _store(self) -> Store:
+        """This thread's view of the store: the same file through its own cursor."""
+        mine: Store | None = getattr(self.local, "store", None)
+        if mine is None:
+            mine = copy.copy(self.store)
+            mine.connection = self.store.connection.cursor()
+            self.local.store = mine
+        return mine
 
     def load(self, cls: type | None, where: str = "", params: Iterable[Any] = ()) -> list[Any]:
         """Records of ``cls`` (``[]`` if the stage or its table does not exist)."""
         if cls is None:
             return []
-        with self.lock:
-            try:
-                return self.store.load(cls, where, params)
-            except (duckdb.CatalogException, duckdb.BinderException):
-                # a store written by an older version: the table or a column of it is missing
-                self.missing.add(TABLES[cls][0])
-                return []
+        try:
+            return self._store().load(cls, where, params)
+        except (duckdb.CatalogException, duckdb.BinderException):
+            # a store written by an older version: the table or a column of it is missing
+            self.missing.add(TABLES[cls][0])
+            return []
 
     def load_in(self, cls: type | None, columns: Sequence[str], values: Sequence[Any]) -> list[Any]:
         """Records whose first existing column of ``columns`` is one of ``values``."""
@@ -97,11 +109,10 @@ class Reader:
 
     def sql(self, query: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read query; ``[]`` when a table it needs is missing."""
-        with self.lock:
-            try:
-                return self.store.connection.execute(query, list(params)).fetchall()
-            except (duckdb.CatalogException, duckdb.BinderException):
-                return []
+        try:
+            return self._store().connection.execute(query, list(params)).fetchall()
+        except (duckdb.CatalogException, duckdb.BinderException):
+            return []
 
     def story(self, story_id: str) -> Story | None:
         found = self.load(Story, "story_id = ?", [story_id])
