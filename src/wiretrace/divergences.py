@@ -361,9 +361,14 @@ def _framing(
     order: list[str],
     articles: Mapping[str, Article],
     settings: DivergencesSettings,
+    copies: frozenset[frozenset[str]],
     out: _Collector,
 ) -> dict[str, list[tuple[str, Fact]]]:
-    """Per article framing of each event; returns control events by target for the actor check."""
+    """Per article framing of each event; returns control events by target for the actor check.
+
+    Control of a place is compared across every version; other events only between a text and
+    its copies or rewrites (``copies``; all articles when the story has no pairs).
+    """
     not_places = actors.not_places()
     by_event: dict[str, dict[str, list[Fact]]] = defaultdict(dict)
     for article_id in order:
@@ -384,6 +389,8 @@ def _framing(
             new_terms = [f for f in found if f.value not in families]
             if article_id == reference_id or not new_terms:
                 continue
+            if ":" not in event and copies and frozenset((reference_id, article_id)) not in copies:
+                continue  # word choice of independent reports on casualties, attacks ... is not a reframing
             other = new_terms[0]
             what = event.split(":", 1)[1] if ":" in event else event
             out.add(
@@ -511,7 +518,12 @@ def find_divergences(
                     )
         _acronym_divergences(story.story_id, order, articles, out)
         _name_variants(story.story_id, order, articles, settings, out)
-        events = _framing(story.story_id, order, articles, settings, out)
+        copy_pairs = frozenset(
+            frozenset((p.article_a, p.article_b))
+            for p in data.pairs
+            if p.kind in _COPY_KINDS and p.article_a in story.article_ids and p.article_b in story.article_ids
+        )
+        events = _framing(story.story_id, order, articles, settings, copy_pairs, out)
         scope = story.storyline_id or story.story_id
         for event, found in events.items():
             storyline_events[scope][event].extend(found)
