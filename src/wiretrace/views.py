@@ -220,6 +220,7 @@ class ProvenanceView:
 
     label: str
     graph: graphics.Graph
+    overall: bool = False  # the whole story's graph, drawn open above the per-claim ones
 
 
 @dataclass(frozen=True)
@@ -645,7 +646,7 @@ def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = Tr
         overall = graphics.provenance_graph(
             [ch for _, ch in all_chains], ("speaker", "via outlet", "article")
         )
-        graphs.insert(0, ProvenanceView("All attributed claims of the story", overall))
+        graphs.insert(0, ProvenanceView("All attributed claims of the story", overall, overall=True))
     story_label = independence.get("")
     overview = _overview(story, articles, claims, len(groups), not matrix_note, story_label)
     divergences, divergence_spans = _divergences(reader, story.story_id, by_id, link)
