@@ -110,6 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compartment", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=0, help="first N articles only")
+    parser.add_argument("--stance", action="store_true", help="stance verbs as cues ([claims] stance_cues)")
     parser.add_argument("--errors", type=int, default=0, help="print N missed gold spans of each kind")
     args = parser.parse_args()
     folder = POLNEAR / args.compartment
@@ -135,7 +136,9 @@ def main() -> None:
         for name in names
     ]
     started = time.perf_counter()
-    result = extract_claims(articles, segment_all(articles), ClaimsSettings(include_unsourced=False))
+    result = extract_claims(
+        articles, segment_all(articles), ClaimsSettings(include_unsourced=False, stance_cues=args.stance)
+    )
     elapsed = time.perf_counter() - started
     by_article: dict[str, list] = {name: [] for name in names}
     for claim in result.claims:

@@ -138,3 +138,36 @@ def test_mirrored_articles_give_mirrored_claims() -> None:
 
     assert len(claims_a) >= 4
     assert view(claims_a, swap=True) == view(claims_b, swap=False)
+
+
+def test_claims_command_filters_stored_claims(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wiretrace.cli import app
+    from wiretrace.records import ClaimNote
+    from wiretrace.store import Store
+
+    text = (
+        "Mayor Jonas Weber said the tram line would open in June.\n"
+        "\u201cThe tunnel is finished,\u201d a city engineer told the Lakeside Courier.\n"
+        "Residents say the noise has stopped."
+    )
+    article = _article(text, "tram")
+    result = extract_claims([article], segment_all([article]), ClaimsSettings())
+    db = tmp_path / "w.duckdb"
+    with Store(db) as store:
+        store.insert_new(Article, [article])
+        store.replace_many({Claim: result.claims, ClaimNote: result.notes})
+    runner = CliRunner()
+    anonymous = runner.invoke(app, ["claims", "--db", str(db), "--sourcing", "anonymous", "--json"])
+    assert anonymous.exit_code == 0, anonymous.output
+    rows = json.loads(anonymous.stdout)
+    assert [r["via_outlet"] for r in rows] == ["Lakeside Courier"]
+    by_speaker = json.loads(
+        runner.invoke(app, ["claims", "--db", str(db), "--speaker", "weber", "--json"]).stdout
+    )
+    assert {r["speaker_canonical"] for r in by_speaker} == {"Jonas Weber"}
+    bad = runner.invoke(app, ["claims", "--db", str(db), "--sourcing", "secret"])
+    assert bad.exit_code == 2
+    story = runner.invoke(app, ["claims", "--db", str(db), "--story", "story-x"])
+    assert story.exit_code == 0 and "ignored" in story.output

@@ -81,6 +81,39 @@ def _subtree(token: Any, skip_deps: frozenset[str] = frozenset()) -> list[Any]:
     return [t for t in token.subtree if t.i not in skipped]
 
 
+_UPOS = {
+    "NNP": "PROPN",
+    "NNPS": "PROPN",
+    "NN": "NOUN",
+    "NNS": "NOUN",
+    "VB": "VERB",
+    "VBD": "VERB",
+    "VBG": "VERB",
+    "VBN": "VERB",
+    "VBP": "VERB",
+    "VBZ": "VERB",
+    "MD": "AUX",
+    "PRP": "PRON",
+    "PRP$": "PRON",
+    "WP": "PRON",
+    "WP$": "PRON",
+    "EX": "PRON",
+    "DT": "DET",
+    "PDT": "DET",
+    "WDT": "PRON",
+    "JJ": "ADJ",
+    "JJR": "ADJ",
+    "JJS": "ADJ",
+    "IN": "ADP",
+    "RB": "ADV",
+}
+
+
+def _upos(token: Any) -> str:
+    """Universal POS from the fine tag: the attribute ruler that sets ``pos_`` is a quarter of the parse."""
+    return _UPOS.get(token.tag_, "X")
+
+
 def name_runs(doc: Any) -> list[tuple[int, int, str]]:
     """Proper-name runs of a parsed sentence as (start, end, kind): kind is person or body.
 
@@ -95,28 +128,29 @@ def name_runs(doc: Any) -> list[tuple[int, int, str]]:
     runs: list[tuple[int, int, str]] = []
     i = 0
     while i < len(doc):
-        if doc[i].pos_ != "PROPN":
+        if _upos(doc[i]) != "PROPN":
             i += 1
             continue
         j = i
         while j < len(doc):
-            if doc[j].pos_ == "PROPN":
+            if _upos(doc[j]) == "PROPN":
                 j += 1
                 continue
             # "Ministry of Health", "Department for the Environment": connectors inside a body's name
             k = j
             while k < len(doc) and doc[k].lower_ in _CONNECTORS and k - j < 2:
                 k += 1
-            if k > j and k < len(doc) and doc[k].pos_ == "PROPN" and doc[j].lower_ != "the":
+            if k > j and k < len(doc) and _upos(doc[k]) == "PROPN" and doc[j].lower_ != "the":
                 j = k
                 continue
             break
-        words = [t for t in doc[i:j] if t.pos_ == "PROPN"]
+        words = [t for t in doc[i:j] if _upos(t) == "PROPN"]
         lowered = [t.lower_.rstrip(".") for t in words]
         titled = [t for t in words if t.lower_.rstrip(".") not in lex.title_words]
-        if any(w in lex.institution_heads or w in lex.outlet_words for w in lowered) or any(
-            t.text.isupper() and len(t.text) > 1 for t in words
-        ):
+        if any(
+            (w in lex.institution_heads or w in lex.outlet_words) and w not in lex.title_words
+            for w in lowered
+        ) or any(t.text.isupper() and len(t.text) > 1 for t in words):
             runs.append((i, j, "body"))
         elif (
             titled
@@ -124,7 +158,7 @@ def name_runs(doc: Any) -> list[tuple[int, int, str]]:
             and not any(t.text.isupper() and len(t.text) > 3 for t in titled)
         ):
             start = next(t.i for t in words if t.lower_.rstrip(".") not in lex.title_words)
-            stop = next((t.i for t in doc[start:j] if t.pos_ != "PROPN" and t.text not in "-."), j)
+            stop = next((t.i for t in doc[start:j] if _upos(t) != "PROPN" and t.text not in "-."), j)
             runs.append((start, stop, "person"))
         i = j
     doc.user_data["wiretrace_runs"] = runs
@@ -161,10 +195,10 @@ def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
             break
     lower = token.lower_
     proper = (
-        token.pos_ == "PROPN"
+        _upos(token) == "PROPN"
         or bool(names)
         or any(
-            t.pos_ == "PROPN" and t.dep_ in ("appos", "compound", "nsubj", "pobj") and t.head.i == token.i
+            _upos(t) == "PROPN" and t.dep_ in ("appos", "compound", "nsubj", "pobj") and t.head.i == token.i
             for t in in_span
         )
     )
@@ -175,7 +209,7 @@ def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
         head=lower,
         plural=token.tag_ in ("NNS", "NNPS") or lower in ("they", "we", "them"),
         determiner=determiner,
-        pronoun=token.pos_ == "PRON" and lower in _PRONOUNS,
+        pronoun=_upos(token) == "PRON" and lower in _PRONOUNS,
         names=names,
         proper=proper,
         org_names=orgs,
@@ -219,7 +253,7 @@ def _subject(verb: Any, cue_forms: dict[str, str] | None = None) -> Any | None:
                 found = _subject(ancestor, cue_forms)
                 if found is not None:
                     return found
-        if verb.head.pos_ in ("VERB", "AUX"):
+        if _upos(verb.head) in ("VERB", "AUX"):
             return _subject(verb.head, cue_forms)
     return None
 
@@ -248,9 +282,9 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
                 and child.lower_ not in lex.info_nouns
             ):
                 return []
-            if child.pos_ == "PRON" and not any(c.dep_ == "prep" for c in verb.children):
+            if _upos(child) == "PRON" and not any(c.dep_ == "prep" for c in verb.children):
                 return []
-            if child.pos_ != "PRON":
+            if _upos(child) != "PRON":
                 return list(child.subtree)
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "for", "about", "over"):
@@ -272,10 +306,10 @@ def _outlet_like(token: Any, lex: Lexicon, constructional: bool = True) -> bool:
         return True
     if any(kind == "person" and a <= token.i < b for a, b, kind in name_runs(token.doc)):
         return False
-    named_outlet = any(t.lower_ in lex.outlet_words and t.pos_ == "PROPN" for t in span)
+    named_outlet = any(t.lower_ in lex.outlet_words and _upos(t) == "PROPN" for t in span)
     if not constructional:
         return named_outlet
-    if token.pos_ == "PROPN" or token.text.isupper() or named_outlet:
+    if _upos(token) == "PROPN" or token.text.isupper() or named_outlet:
         return True
     return token.lower_ in lex.unnamed_outlet_nouns or any(t.lower_ in lex.outlet_words for t in span)
 
@@ -310,7 +344,7 @@ def _outlet_text(token: Any, base: int) -> tuple[str, int, int]:
     start, end = _span(tokens, base)
     words = [t for t in tokens if not t.is_punct]
     if words and words[0].lower_ in _DETERMINERS:
-        if words[0].lower_ in _INDEFINITE or token.pos_ != "PROPN":
+        if words[0].lower_ in _INDEFINITE or _upos(token) != "PROPN":
             return "unnamed " + " ".join(t.text for t in words[1:]), start, end
         words = words[1:]
     return " ".join(t.text for t in words).replace(" 's", "'s"), start, end
@@ -323,7 +357,7 @@ def _via_of(verb: Any, lemma: str, lex: Lexicon, base: int) -> tuple[str, int, i
             return _outlet_text(child, base)
         if child.dep_ in ("prep", "dative") and child.lower_ == "to":
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and _outlet_like(pobj, lex) and pobj.pos_ == "PROPN":
+                if pobj.dep_ == "pobj" and _outlet_like(pobj, lex) and _upos(pobj) == "PROPN":
                     return _outlet_text(pobj, base)
         if child.dep_ == "prep" and child.lower_ in ("in", "during"):
             for pobj in child.children:
@@ -397,7 +431,7 @@ def _according(
                 None,
             )
             if inner is not None and (
-                inner.pos_ == "PROPN"
+                _upos(inner) == "PROPN"
                 or inner.lower_ in lex.institution_heads
                 or any(a <= inner.i < b for a, b, _ in name_runs(doc))
             ):
@@ -424,7 +458,7 @@ def _according(
             content_end=content[1],
         )
         draft.extra["according"] = True
-        draft.extra["outlet"] = _outlet_like(source, lex) and source.pos_ == "PROPN"
+        draft.extra["outlet"] = _outlet_like(source, lex) and _upos(source) == "PROPN"
         draft.extra["named_outlet"] = _outlet_like(source, lex, False)
         draft.window = (p_start, p_end)
         drafts.append(draft)
@@ -449,7 +483,7 @@ def _around(text: str, base: int, window_start: int, window_end: int) -> tuple[i
 def _can_speak(subject: Any, lemma: str, lex: Lexicon) -> bool:
     """True when ``subject`` can be the source of ``lemma``: a person, body, name, or a document."""
     word = subject.lower_
-    if subject.pos_ == "PRON" or subject.pos_ == "PROPN":
+    if _upos(subject) == "PRON" or _upos(subject) == "PROPN":
         return True
     if word in lex.evidence_subjects or subject.lemma_.lower() in lex.evidence_subjects:
         return True
@@ -501,12 +535,12 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
     drafts: list[Draft] = []
     sentence_via = _speaking_to(doc, lex, base)
     for token in doc:
-        if token.pos_ not in ("VERB", "AUX") or token.lower_ not in lex.form_lemma:
+        if token.lower_ not in lex.form_lemma or _upos(token) not in ("VERB", "AUX"):
             continue
         lemma = lex.form_lemma[token.lower_]
         if lemma not in lex.verb_class:
             continue
-        if token.dep_ in ("amod", "acl") and token.head.pos_ in ("NOUN", "PROPN"):
+        if token.dep_ in ("amod", "acl") and _upos(token.head) in ("NOUN", "PROPN"):
             back = _back_reference(token, lemma, lex, base, sentence_index)
             if back is not None:
                 drafts.append(back)

@@ -26,7 +26,6 @@ from wiretrace.records import Article, Claim, ClaimNote, Sentence
 from wiretrace.speakers import ArticleSpeakers
 
 _MODEL_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
-_QUOTE_CHARS = re.compile("[\"\u201c\u201d\u2018\u2019\u00ab\u00bb']")
 _GLUE = re.compile(r"^[\s,.;:\u2014\u2013-]*$")
 _UNSOURCED_SIGNAL = re.compile(r"\d|(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
 _WORDS = re.compile(r"\w+")
@@ -501,14 +500,28 @@ def _finalise(
 
 
 def _needs_parse(sentence: Sentence, lex: Lexicon) -> bool:
-    return bool(_QUOTE_CHARS.search(sentence.text) or lex.trigger_pattern.search(sentence.text))
+    """Only a sentence with a cue word can hold a parse-based attribution (quotes need a cue too)."""
+    return lex.trigger_pattern.search(sentence.text) is not None
 
 
 def _extract_batch(
     articles: list[Article], sentences_by_article: dict[str, list[Sentence]], settings: ClaimsSettings
 ) -> ClaimsResult:
-    """Claims of a batch in this process: one nlp.pipe over every sentence worth parsing."""
-    lex = load_lexicon(settings.cues_file)
+    """Claims of a batch in this process, parsing a chunk of articles at a time (bounded memory)."""
+    result = ClaimsResult()
+    step = max(1, settings.chunk_articles)
+    for start in range(0, len(articles), step):
+        one = _extract_chunk(articles[start : start + step], sentences_by_article, settings)
+        result.claims.extend(one.claims)
+        result.notes.extend(one.notes)
+    return result
+
+
+def _extract_chunk(
+    articles: list[Article], sentences_by_article: dict[str, list[Sentence]], settings: ClaimsSettings
+) -> ClaimsResult:
+    """One nlp.pipe over every sentence of these articles that holds a cue word."""
+    lex = load_lexicon(settings.cues_file, settings.stance_cues)
     nlp = load_model(settings.model, settings.exclude_components)
     jobs: list[tuple[int, int]] = []  # (article number, sentence index)
     texts: list[str] = []
@@ -527,14 +540,8 @@ def _extract_batch(
                 article, sentences_by_article.get(article.article_id, []), docs[number], lex, settings
             )
         except Exception as error:  # one article must never fail the batch
-            result.notes.append(
-                ClaimNote(
-                    article.article_id,
-                    0,
-                    0,
-                    f"article skipped by the claims stage: {type(error).__name__}: {error}",
-                )
-            )
+            reason = f"article skipped by the claims stage: {type(error).__name__}: {error}"
+            result.notes.append(ClaimNote(article.article_id, 0, 0, reason))
             continue
         result.claims.extend(one.claims)
         result.notes.extend(one.notes)

@@ -372,6 +372,54 @@ def provenance_command(
     console.print(table)
 
 
+@app.command("claims")
+def claims_command(
+    story: Annotated[str | None, typer.Option("--story", help="Only this story's articles.")] = None,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Only speakers whose name contains this (any case).")
+    ] = None,
+    via: Annotated[
+        str | None, typer.Option("--via", help="Only claims that reached the article through this outlet.")
+    ] = None,
+    sourcing: Annotated[
+        str | None, typer.Option("--sourcing", help="Only this sourcing: named, anonymous, vague, none.")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """List attributed statements: speaker, via outlet, cue, hedges, sourcing, with spans."""
+    from wiretrace.claim_views import ClaimFilter, ClaimFilterError, select_claims
+
+    wanted = ClaimFilter(story or "", speaker or "", via or "", sourcing or "")
+    with open_store(db, read_only=True) as store:
+        try:
+            selection = select_claims(store, wanted)
+        except ClaimFilterError as error:
+            fail(str(error), 1 if "no such story" in str(error) else 2)
+            raise
+    for note in selection.notes:
+        err.print(f"[yellow]note:[/] {note}")
+    if as_json:
+        print_json([claim.__dict__ for claim in selection.claims])
+        return
+    table = Table(title=f"{len(selection.claims)} claim(s)", title_justify="left")
+    for column in ("article", "speaker", "role", "via", "cue", "sourcing", "kind", "hedges", "content"):
+        table.add_column(column, overflow="fold")
+    for claim in selection.claims:
+        table.add_row(
+            claim.article_id[:12],
+            claim.speaker_canonical or claim.speaker or "—",
+            claim.speaker_role,
+            claim.via_outlet,
+            f"{claim.cue} ({claim.cue_class})" if claim.cue else "",
+            claim.sourcing,
+            claim.quote_kind,
+            ", ".join(claim.hedges),
+            claim.content[:120],
+        )
+    console.print(table)
+
+
 @app.command("divergences")
 def divergences_command(
     story: Annotated[str | None, typer.Option("--story", help="Only this story id.")] = None,

