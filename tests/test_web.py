@@ -110,6 +110,7 @@ def test_every_response_is_locked_down(client: TestClient) -> None:
         csp = headers["content-security-policy"]
         assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
         assert headers["x-content-type-options"] == "nosniff"
+        assert headers["server-timing"].startswith("app;dur=")  # server time, for devtools and the bench
 
 
 def test_hostile_content_is_escaped_everywhere(client: TestClient) -> None:
