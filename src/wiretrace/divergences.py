@@ -32,6 +32,8 @@ from wiretrace.divergence_facts import Fact
 from wiretrace.records import Alignment, Article, Claim, ClaimGroup, Divergence, Pair, Sentence, Story
 
 _COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
+# kinds reported once per changed span; framing is shown per article, variants as a star already
+_COLLAPSED = frozenset({"number", "date", "designation", "name", "actor"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str, int, str, int], Divergence] = {}
+        self.spans: set[tuple[str, frozenset[str], str, int]] = set()
 
     def add(
         self,
@@ -85,6 +88,13 @@ class _Collector:
         key = (kind, a[0], a[1], b[0], b[1])
         if key in self.rows:
             return
+        if kind in _COLLAPSED:
+            # one row per changed span: "Fourteen" against the wire and its two copies is one change
+            values = frozenset((a[4], b[4]))
+            sides = {(kind, values, a[0], a[1]), (kind, values, b[0], b[1])}
+            if sides & self.spans:
+                return
+            self.spans |= sides
         digest = hashlib.sha1("\x1f".join(map(str, (story_id, *key))).encode()).hexdigest()[:12]
         self.rows[key] = Divergence(
             divergence_id=f"d-{digest}",
@@ -216,7 +226,8 @@ def _rewrite_numbers(
     downstream" never pairs the wrong figures.
     """
     members = set(order)
-    for pair in pairs:
+    rank = {a: i for i, a in enumerate(order)}  # compare against the earliest versions first
+    for pair in sorted(pairs, key=lambda p: sorted(rank.get(a, 999) for a in (p.article_a, p.article_b))):
         if pair.kind not in _COPY_KINDS or pair.article_a not in members or pair.article_b not in members:
             continue
         side_a = _Side(pair.article_a, 0, articles[pair.article_a].text)
@@ -341,10 +352,16 @@ def _name_variants(
         for fact in facts.names(articles[article_id].text):
             if fact.key == "mid" or " " in fact.value or "-" in fact.value:
                 first.setdefault(fact.value, (article_id, fact))
-    spellings = list(first)
-    skeletons = {s: facts.skeleton(s, lexicon) for s in spellings}
-    for a, b in itertools.combinations(spellings, 2):
-        if _is_variant(a, b, skeletons[a], skeletons[b], settings):
+    skeletons = {s: facts.skeleton(s, lexicon) for s in first}
+    # each spelling is reported once, against the first spelling of its name (a star, not every pair)
+    representatives: list[str] = []
+    for b in first:
+        a = next(
+            (r for r in representatives if _is_variant(r, b, skeletons[r], skeletons[b], settings)), None
+        )
+        if a is None:
+            representatives.append(b)
+        else:
             (article_a, fact_a), (article_b, fact_b) = first[a], first[b]
             out.add(
                 story_id,
@@ -422,6 +439,8 @@ def _unsourced_additions(
         if pair.kind in _COPY_KINDS and pair.article_a in members and pair.article_b in members:
             first, later = sorted((pair.article_a, pair.article_b), key=lambda a: rank[a])
             earlier[later].append(first)
+    for sources in earlier.values():
+        sources.sort(key=lambda a: rank[a])
     matched: dict[tuple[str, str], set[int]] = defaultdict(set)  # (article, other article) -> sentences
     for s_a, s_b in aligned:
         matched[(s_a.article_id, s_b.article_id)].add(s_a.index)
@@ -489,6 +508,10 @@ def find_divergences(
         if not order:
             continue
         aligned = _aligned_pairs(story, order, sentences, data.alignments, settings.sentence_similarity)
+        rank = {a: i for i, a in enumerate(order)}
+        aligned.sort(
+            key=lambda pair: sorted((rank.get(pair[0].article_id, 999), rank.get(pair[1].article_id, 999)))
+        )
         subjects.prefetch(s for pair in aligned if actors.may_differ_in_actor(*pair) for s in pair)
         for s_a, s_b in aligned:
             actors.actor_in_sentences(story.story_id, s_a, s_b, subjects, out)
