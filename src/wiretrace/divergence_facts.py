@@ -356,9 +356,7 @@ def _framing_patterns(
                 # "the fall of X", "the liberation of the town of X"
                 forms = [("nominal", rf"\b{words}\s+of\s+{_PLACE_INTRO}{_PLACE}")]
                 if family in lexicon.intransitive.get(event, ()):
-                    forms.append(
-                        ("intransitive", rf"{_PLACE}\s+(?:has\s+|had\s+)?{words}\b")
-                    )  # "X fell"
+                    forms.append(("intransitive", rf"{_PLACE}\s+(?:has\s+|had\s+)?{words}\b"))  # "X fell"
                 else:
                     forms.append(
                         ("active", rf"\b{words}\s+(?:control\s+(?:of|over)\s+)?{_PLACE_INTRO}{_PLACE}")
