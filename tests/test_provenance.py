@@ -288,3 +288,18 @@ def test_a_capital_standing_for_its_government_is_that_government():
     )
     chain = build_provenance(data).chains[0]
     assert chain.party == "RU:state" and chain.party_label == "Russian state"
+
+
+def test_a_story_without_claims_is_reported_unsourced_when_claims_exist_elsewhere():
+    data = _copy_story()
+    quiet = make(Story, story_id="s-quiet", article_ids=("q1",), likely_original="q1")
+    data = ProvenanceInput(
+        [*data.articles, article("q1", "Rain is expected.")],
+        [*data.stories, quiet],
+        data.pairs,
+        [],
+        data.claims,
+    )
+    rows = {r.scope_id: r for r in build_provenance(data).independence if r.scope == "story"}
+    assert rows["s-quiet"].label == "unsourced"
+    assert rows["s-quiet"].summary.startswith("1 article, 0 claims, no named upstream origins")

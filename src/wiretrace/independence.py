@@ -121,6 +121,8 @@ def independence(
     for row in rows:
         if row.label == "independently_corroborated":
             confirmed[row.story_id].add(statement_of[row.scope_id])
+    for story in stories:
+        by_story.setdefault(story.story_id, [])  # a story with no claim at all is unsourced too
     for story_id, members in sorted(by_story.items()):
         label, origins, parties, named = _label(members)
         corroborated = len(confirmed[story_id])
