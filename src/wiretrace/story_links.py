@@ -45,6 +45,10 @@ def entity_profile(sentences: Sequence[str]) -> tuple[Counter[str], Counter[str]
     tokenised = []
     for sentence in sentences:
         tokens = [(_POSSESSIVE.sub("", m.group()), m.start()) for m in _TOKEN.finditer(sentence)]
+        if sentence.isupper():
+            # an all-capitals sentence (a shouted headline, a text in capitals) says nothing about
+            # which words are names: keep its figures only
+            tokens = [t for t in tokens if t[0][:1].isdigit()]
         tokenised.append(tokens)
         for position, (token, _start) in enumerate(tokens):
             if position > 0 and token[:1].isupper():
@@ -119,16 +123,22 @@ def cluster_average_linkage(
             x = parent[x]
         return x
 
-    for a, b in scores:
+    for (a, b), score in scores.items():
+        if score <= 0:
+            continue  # only evidence for merging connects; cannot-links matter inside components
         root_a, root_b = find(a), find(b)
         if root_a != root_b:
             parent[max(root_a, root_b)] = min(root_a, root_b)
     components: dict[int, list[int]] = {}
     for x in range(n):
         components.setdefault(find(x), []).append(x)
+    inside: dict[int, dict[tuple[int, int], float]] = {}
+    for (a, b), score in scores.items():
+        if find(a) == find(b):
+            inside.setdefault(find(a), {})[(a, b)] = score
     clusters: list[list[int]] = []
-    for members in components.values():
-        clusters.extend(_linkage(members, scores, threshold) if len(members) > 1 else [members])
+    for root, members in components.items():
+        clusters.extend(_linkage(members, inside.get(root, {}), threshold) if len(members) > 1 else [members])
     return sorted((sorted(c) for c in clusters), key=lambda c: c[0])
 
 
