@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wiretrace.claims import extract_claims
 from wiretrace.config import ClaimsSettings
@@ -171,3 +173,54 @@ def test_claims_command_filters_stored_claims(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     story = runner.invoke(app, ["claims", "--db", str(db), "--story", "story-x"])
     assert story.exit_code == 0 and "ignored" in story.output
+
+
+PIECES = [
+    "said",
+    "told",
+    "according to",
+    "\u201c",
+    "\u201d",
+    "\u2018",
+    "\u2019",
+    '"',
+    "'",
+    ",",
+    ".",
+    "\n",
+    "\n\n",
+    "The minister",
+    "she",
+    "a source",
+    "Reuters",
+    "denied that",
+    "the plan",
+    "would fail",
+    " ",
+    "\u2014",
+    "WALLACE:",
+    "(AP) -",
+    "reportedly",
+    "Mr. Ode",
+    "who spoke on condition of anonymity",
+]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=30))
+def test_any_text_yields_claims_or_notes_never_a_crash(parts: list[str]) -> None:
+    text = " ".join(parts)
+    article = _article(text, "fuzz")
+    result = extract_claims([article], segment_all([article]), ClaimsSettings())
+    for claim in result.claims:
+        assert 0 <= claim.content_start <= claim.content_end <= len(text)
+        assert text[claim.content_start : claim.content_end] == claim.content
+    assert not any("skipped" in note.reason for note in result.notes), result.notes
+
+
+def test_results_do_not_depend_on_batch_order() -> None:
+    texts = [case["text"] for case in CASES[:8]]
+    articles = [_article(text, f"o{i}") for i, text in enumerate(texts)]
+    forward = extract_claims(articles, segment_all(articles), ClaimsSettings()).claims
+    backward = extract_claims(articles[::-1], segment_all(articles), ClaimsSettings()).claims
+    assert sorted(forward, key=lambda c: c.claim_id) == sorted(backward, key=lambda c: c.claim_id)

@@ -272,6 +272,11 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
                 and child.lower_ != "it"
             ):
                 return list(child.subtree)
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    complements = [c for c in verb.children if c.dep_ in ("oprd", "xcomp") and c.i > verb.i]
+    if objects and complements:
+        # "called the plan a disaster": the object and what it is called are the content
+        return list(verb.doc[objects[0].left_edge.i : complements[-1].right_edge.i + 1])
     if lemma in lex.clause_only:
         return []
     for child in verb.children:
@@ -580,11 +585,21 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
             via = sentence_via
         if via is not None:
             draft.via, draft.via_start, draft.via_end = via
+        # the listener or outlet after the cue belongs to the attribution: 'told X host Y, "..."'
+        objects = [
+            c
+            for c in token.rights
+            if c.dep_ in ("dobj", "dative", "npadvmod")
+            or (c.dep_ == "prep" and c.lower_ in ("to", "in", "on", "during", "at"))
+        ]
+        object_end = max((base + c.right_edge.idx + len(c.right_edge.text) for c in objects), default=-1)
+        if content and object_end > base + content[0].idx:
+            object_end = -1  # the object is the content, not a listener
         if speaker is not None:
             window_start = min(speaker.start, draft.cue_start)
-            window_end = max(speaker.end, draft.cue_end, draft.via_end)
+            window_end = max(speaker.end, draft.cue_end, draft.via_end, object_end)
         else:
-            window_start, window_end = draft.cue_start, draft.cue_end
+            window_start, window_end = draft.cue_start, max(draft.cue_end, object_end)
         draft.window = (window_start, window_end)
         if (
             c_start < 0

@@ -183,12 +183,13 @@ def _extract_one(
     by_index = {s.index: s for s in sentences}
     for index, doc in docs.items():
         sentence = by_index[index]
-        for draft in attributions(doc, lex, sentence.start, index):
+        base = sentence.start + len(sentence.text) - len(doc.text)  # a dateline was cut off the front
+        for draft in attributions(doc, lex, base, index):
             if _inside(draft.cue_start, speech):
                 continue  # a report inside a quote belongs to the quoted speaker's own words
             drafts.append(draft)
         for first, last, kind in name_runs(doc):
-            mention = (sentence.start + doc[first].idx, doc[first:last].text)
+            mention = (base + doc[first].idx, doc[first:last].text)
             (persons if kind == "person" else bodies).append(mention)
     drafts += _label_drafts(text, sentences, speech, lex)
     used = _attach_quotes(drafts, speech, scan.quotes, text)
@@ -204,6 +205,8 @@ def _extract_one(
         if draft.back_reference:
             kept.append(draft)
             continue
+        if draft.extra.get("lemma") in lex.quote_only and draft.quote_kind != "direct":
+            continue  # "the talks continued": only '"...," she continued' reports speech
         if draft.content_start < 0 and not draft.extra.get("according"):
             continue  # a reporting verb with nothing reported ("told the truth")
         if draft.speaker is None and draft.cue_class == "assert" and draft.quote_kind != "direct":
@@ -221,6 +224,10 @@ def _extract_one(
     return ClaimsResult(claims, notes)
 
 
+# "MACAU (Reuters) - ", "WASHINGTON, Sept. 28 (UPI) -- ": wire datelines are not subjects
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'\u2019-]{1,40}(?:,[^()\n]{0,20})?\s*\([^()\n]{1,40}\)\s*[\u2013\u2014-]{1,2}\s*"
+)
 _LABEL = re.compile(
     r"[\"\u201c\u2018']?([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)"
 )
@@ -529,7 +536,7 @@ def _extract_chunk(
         for sentence in sentences_by_article.get(article.article_id, []):
             if len(sentence.text) <= settings.max_sentence_chars and _needs_parse(sentence, lex):
                 jobs.append((number, sentence.index))
-                texts.append(sentence.text)
+                texts.append(_DATELINE.sub("", sentence.text, count=1))
     docs: list[dict[int, Any]] = [{} for _ in articles]
     for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
         docs[number][index] = doc

@@ -24,6 +24,7 @@ class Lexicon:
     verb_class: dict[str, str]  # lemma -> cue class
     form_lemma: dict[str, str]  # inflected form -> lemma
     clause_only: frozenset[str]
+    quote_only: frozenset[str]
     object_info: frozenset[str]
     info_nouns: frozenset[str]
     evidence_verbs: frozenset[str]
@@ -107,6 +108,8 @@ def load_lexicon(extra_file: str = "", stance: bool = False) -> Lexicon:
     for cue_class in CUE_CLASSES:
         for lemma in verbs.get(cue_class, []):
             verb_class.setdefault(lemma.lower(), cue_class)
+    for lemma in verbs.get("quote_only", []):
+        verb_class.setdefault(lemma.lower(), "assert")
     if stance:
         for lemma in verbs.get("stance", []):
             verb_class.setdefault(lemma.lower(), "assert")
@@ -132,7 +135,8 @@ def load_lexicon(extra_file: str = "", stance: bool = False) -> Lexicon:
     return Lexicon(
         verb_class=verb_class,
         form_lemma=form_lemma,
-        clause_only=frozenset(verbs.get("clause_only", [])),
+        clause_only=frozenset(verbs.get("clause_only", [])) | frozenset(verbs.get("quote_only", [])),
+        quote_only=frozenset(verbs.get("quote_only", [])),
         object_info=frozenset(verbs.get("object_info", [])),
         info_nouns=frozenset(verbs.get("info_nouns", [])),
         evidence_verbs=frozenset(verbs.get("evidence_verbs", [])),
