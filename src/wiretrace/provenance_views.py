@@ -79,15 +79,16 @@ def provenance_of(store: Store, ident: str) -> ProvenanceView:
 
 
 def divergences_of(store: Store, story_id: str | None = None, kind: str | None = None) -> list[Divergence]:
-    """The stored divergences, optionally of one story (or storyline member) and one kind."""
-    clauses, params = [], []
+    """The stored divergences, optionally of one story and one kind, ordered by story and kind.
+
+    A story's divergences include those found across its storyline that involve its articles.
+    """
+    rows = store.load(Divergence, "kind = ?", (kind,)) if kind else store.load(Divergence)
     if story_id:
-        clauses.append("story_id = ?")
-        params.append(story_id)
-    if kind:
-        clauses.append("kind = ?")
-        params.append(kind)
-    return store.load(Divergence, " AND ".join(clauses), params)
+        stories = store.load(Story, "story_id = ?", (story_id,))
+        members = set(stories[0].article_ids) if stories else set()
+        rows = [d for d in rows if d.story_id == story_id or d.article_a in members or d.article_b in members]
+    return sorted(rows, key=lambda d: (d.story_id, d.kind, d.article_a, d.start_a, d.article_b, d.start_b))
 
 
 def story_exists(store: Store, story_id: str) -> bool:
