@@ -292,7 +292,15 @@ def resolve_places(
                 kept.append(span)
         found[article.article_id] = kept
     if settings.use_ner:
-        toponyms.label_entities(found, sentences)
+        wanted = {
+            article_id: [
+                sp
+                for sp in spans
+                if toponyms.needs_entity_label(sp, bool(rows_of[(sp.key, sp.designator, "")][0]))
+            ]
+            for article_id, spans in found.items()
+        }
+        toponyms.label_entities(found, sentences, wanted)
     accepted: dict[str, list[Span]] = {}
     contexts: dict[str, _Context] = {}
     for article in articles:

@@ -342,10 +342,26 @@ def accept(
     return "no", "no place evidence"
 
 
-def label_entities(found: dict[str, list[Span]], sentences: Mapping[str, Sequence[Sentence]]) -> None:
-    """Set ``ner_label`` on spans from the NER model, run only on sentences that have spans."""
+def needs_entity_label(span: Span, has_rows: bool) -> bool:
+    """Whether the entity model could change the verdict on a span (else its sentence is not run).
+
+    A designator, a locative preposition right before, or an exact multi-word name decide
+    alone; a name the gazetteer lacks matters only after a locative cue (a place to report
+    as unresolved). The model costs ~40x the rest of the stage, so this is where time goes.
+    """
+    if not has_rows:
+        return span.cue and not span.designator
+    return not (span.designator or span.strong_cue or span.multiword)
+
+
+def label_entities(
+    found: dict[str, list[Span]],
+    sentences: Mapping[str, Sequence[Sentence]],
+    wanted_spans: Mapping[str, Sequence[Span]] | None = None,
+) -> None:
+    """Set ``ner_label`` on spans from the NER model, run only on sentences that have ``wanted_spans``."""
     jobs: list[tuple[str, Sentence]] = []
-    for article_id, spans in found.items():
+    for article_id, spans in (wanted_spans if wanted_spans is not None else found).items():
         wanted = {s.sentence_index for s in spans}
         jobs.extend((article_id, s) for s in sentences.get(article_id, ()) if s.index in wanted)
     if not jobs:
