@@ -23,3 +23,54 @@ def test_claims_quality_gate_on_seeds() -> None:
     assert score.share(score.sourcing_ok) >= FLOORS["sourcing"], report
     # every claim's spans point into its article
     assert all(c.content_start <= c.content_end for c in result.claims)
+
+
+POLNEAR_FLOORS = {"Source": 0.68, "Content": 0.73}  # overlap F1, first 20 dev articles: 0.689, 0.736
+
+
+@pytest.mark.skipif(not (SHARED / "bench" / "polnear" / "dev").exists(), reason="../shared PolNeAR missing")
+def test_claims_quality_gate_on_polnear_dev_sample() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import polnear
+
+    from wiretrace.claims import extract_claims
+    from wiretrace.config import ClaimsSettings
+    from wiretrace.records import Article
+    from wiretrace.segment import segment_all
+
+    folder = SHARED / "bench" / "polnear" / "dev"
+    annotations: dict[str, Path] = {}
+    for path in sorted((folder / "attributions").glob("*.ann")):
+        annotations.setdefault(path.stem.rsplit("_", 1)[0], path)
+    names = sorted(annotations)[:20]
+    articles = [
+        Article(
+            n,
+            (folder / "text" / f"{n}.txt").read_text(encoding="utf-8"),
+            None,
+            None,
+            None,
+            None,
+            None,
+            n,
+            None,
+            "txt",
+        )
+        for n in names
+    ]
+    claims = extract_claims(articles, segment_all(articles), ClaimsSettings(include_unsourced=False)).claims
+    totals = {kind: polnear.Counts() for kind in POLNEAR_FLOORS}
+    for article in articles:
+        gold = polnear.read_gold(annotations[article.article_id])
+        mine = [c for c in claims if c.article_id == article.article_id]
+        predicted = {
+            "Source": [(c.speaker_start, c.speaker_end) for c in mine if c.speaker_start >= 0],
+            "Content": [(c.content_start, c.content_end) for c in mine if c.content_start >= 0],
+        }
+        for kind, counts in totals.items():
+            polnear.score_kind(article.text, gold[kind], predicted[kind], counts)
+    for kind, floor in POLNEAR_FLOORS.items():
+        assert totals[kind].prf("overlap")[2] >= floor, (kind, totals[kind].prf("overlap"))

@@ -26,6 +26,7 @@ from wiretrace.records import Article, Claim, ClaimNote, Sentence
 from wiretrace.speakers import ArticleSpeakers
 
 _MODEL_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
+_LEADING_GLUE = re.compile(r"^[\s,:\u2014\u2013-]*$")
 _GLUE = re.compile(r"^[\s,.;:\u2014\u2013-]*$")
 _UNSOURCED_SIGNAL = re.compile(r"\d|(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
 _WORDS = re.compile(r"\w+")
@@ -68,7 +69,8 @@ def _adjacent_quote(draft: Draft, quotes: list[Quote], text: str) -> Quote | Non
             return quote
         if quote.start >= draft.cue_end and quote.start - w_end < 40:
             between = text[max(w_end, draft.cue_end) : quote.start]
-            if _GLUE.match(between) or re.fullmatch(r"[\s,]*(?:\w+\s*){0,3}[,:]\s*", between):
+            # a quote after the cue opens with a comma, colon or nothing: never after a full stop
+            if _LEADING_GLUE.match(between) or re.fullmatch(r"[\s,]*(?:\w+\s*){0,3}[,:]\s*", between):
                 return quote
     return None
 
