@@ -113,6 +113,8 @@ def test_find_in_text_returns_spans_of_outlets_and_bodies(registry):
 def test_find_in_text_ignores_common_words_and_lowercase_acronyms(registry):
     text = "Time will tell; the sun rose over the nation. He told us defence ministry officials lied."
     assert registry.find_in_text(text) == []
+    text = "Talks on Capitol Hill on DR Congo and the MENA region ran on as the Sun rose over the Atlantic."
+    assert registry.find_in_text(text) == []
 
 
 def test_find_in_text_spans_are_exact_offsets(registry):
