@@ -189,3 +189,14 @@ def test_reordering_articles_does_not_change_divergences():
     assert {(d.kind, d.value_a, d.value_b) for d in forward} == {
         (d.kind, d.value_a, d.value_b) for d in backward
     }
+
+
+def test_days_ago_is_resolved_like_any_relative_date():
+    _, found = _run(
+        {
+            "a": "The convoy was attacked two days ago near the border crossing, officials said.",
+            "b": "The convoy was attacked on Monday near the border crossing, officials said.",
+        },
+        dates={"a": "2026-03-04", "b": "2026-03-04"},  # Wednesday: two days ago is Monday
+    )
+    assert [d for d in found if d.kind == "date"] == []

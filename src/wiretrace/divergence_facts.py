@@ -57,6 +57,7 @@ NUMBER_RE = re.compile(
 DATE_RE = re.compile(
     r"\b(?:(?P<weekday>(?:last\s+|on\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
     r"|(?P<relative>yesterday|today|last night|this morning|tonight|the day before yesterday)"
+    r"|(?P<ago>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+ago)"
     r"|(?P<md>(?P<month1>"
     + "|".join(_MONTHS)
     + r")\.?\s+(?P<day1>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year1>\d{4}))?)"
@@ -193,6 +194,10 @@ def _resolve(match: re.Match[str], published: dt.date | None) -> str:
         return resolved.isoformat()
     if published is None:
         return ""
+    if groups["ago"]:
+        count = groups["count"].lower()
+        days = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+        return (published - dt.timedelta(days=days)).isoformat()
     if groups["relative"]:
         word = groups["relative"].lower()
         back = 2 if "before" in word else 1 if word in ("yesterday", "last night") else 0
@@ -230,7 +235,13 @@ def dates(text: str, published: dt.date | None) -> list[Fact]:
             continue  # the verb "may"
         if _DATELINE.match(text, match.end()):
             continue  # "KYIV, March 2 (Agency) –": when the item was filed, not when things happened
-        form = "weekday" if match.group("weekday") else "relative" if match.group("relative") else "calendar"
+        form = (
+            "weekday"
+            if match.group("weekday")
+            else "relative"
+            if match.group("relative") or match.group("ago")
+            else "calendar"
+        )
         found.append(
             Fact("date", _resolve(match, published), "", match.start(), match.end(), match.group(0), form)
         )

@@ -531,14 +531,10 @@ def find_divergences(
             members = [claims[c] for c in group.claim_ids if c in claims]
             for member in members[1:]:
                 if member.article_id != members[0].article_id:
-                    compare_units(
-                        _Side(members[0].article_id, members[0].content_start, members[0].content),
-                        _Side(member.article_id, member.content_start, member.content),
-                        published,
-                        story.story_id,
-                        out,
-                        group.group_id,
-                    )
+                    first_side = _Side(members[0].article_id, members[0].content_start, members[0].content)
+                    member_side = _Side(member.article_id, member.content_start, member.content)
+                    compare_units(first_side, member_side, published, story.story_id, out, group.group_id)
+                    compare_names(first_side, member_side, story.story_id, settings, out, group.group_id)
         _acronym_divergences(story.story_id, order, articles, out)
         _name_variants(story.story_id, order, articles, settings, out)
         copy_pairs = frozenset(
