@@ -187,3 +187,26 @@ def test_a_generic_round_up_does_not_chain_two_stories() -> None:
     for story in result.stories:
         events = {labels[a]["story"] for a in story.article_ids if a in labels}
         assert len(events) <= 1, story.article_ids
+
+
+def test_the_credited_agency_ranks_first_without_dates() -> None:
+    """Credit lines name the original through the source registry's aliases."""
+    rewrite = (
+        "Tampere's council on Tuesday backed a plan for a new bridge over the rapids, "
+        "according to the Associated Press. "
+        "The council said the bridge would cost 38 million euros and open in 2027. "
+        "Trams will run on the lower deck and cyclists and pedestrians on the upper one. "
+        "Opposition councillors argued the money should be spent on schools."
+    )
+    copy = (
+        WIRE.replace("on Tuesday", "on Tuesday evening")
+        + "\nThe Associated Press contributed to this report."
+    )
+    articles = [
+        article("rewrite", rewrite, outlet="Daily Digest"),
+        article("copy", copy, outlet="City Paper"),
+        article("wire", WIRE, outlet="AP"),
+    ]
+    (story,) = run(articles).stories
+    assert story.likely_original == "wire"
+    assert any("credited" in reason for reason in story.original_reasons)

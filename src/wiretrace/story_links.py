@@ -178,6 +178,43 @@ def _linkage(members: list[int], scores: dict[tuple[int, int], float], threshold
     return list(groups.values())
 
 
+_MEDIA_KINDS = frozenset({"wire_agency", "state_agency", "newspaper", "broadcaster", "aggregator"})
+_AGENCIES: set[str] = set()  # source ids of wire and state agencies, filled with the registry
+
+
+def _resolve_sources(
+    articles: Sequence[Article], credits: Sequence[tuple[str, ...]]
+) -> tuple[list[str], list[set[str]], list[set[str]]]:
+    """Outlets and credited names as registry ids where known (lower-cased names otherwise).
+
+    Returns each article's outlet key, the keys it credits, and the credited keys that are
+    media outlets (not people or ministries).
+    """
+    try:
+        from wiretrace.sources import get_registry
+
+        registry = get_registry()
+    except Exception:  # noqa: BLE001 - the registry is an aid here, never a reason to fail
+        registry = None
+
+    def key(name: str | None, url: str | None = None) -> tuple[str, bool]:
+        source = registry.lookup(name) or registry.by_domain(url) if registry else None
+        if source is None:
+            return (name or "").strip().lower(), False
+        if source.kind in ("wire_agency", "state_agency"):
+            _AGENCIES.add(source.source_id)
+        return source.source_id, source.kind in _MEDIA_KINDS
+
+    outlets = [key(a.outlet, a.url)[0] if (a.outlet or a.url) else "" for a in articles]
+    credited: list[set[str]] = []
+    media: list[set[str]] = []
+    for names in credits:
+        resolved = [key(name) for name in names]
+        credited.append({k for k, _ in resolved})
+        media.append({k for k, is_media in resolved if is_media})
+    return outlets, credited, media
+
+
 def rank_originals(
     articles: Sequence[Article],
     credits: Sequence[tuple[str, ...]],
@@ -200,17 +237,19 @@ def rank_originals(
             if stamp == first:
                 points[i] += 3.0
                 reasons[i].append(f"earliest publication ({first})")
-    outlets = [(a.outlet or "").strip().lower() for a in articles]
+    outlets, credited, media = _resolve_sources(articles, credits)
     for i, outlet in enumerate(outlets):
         if not outlet:
             continue
-        crediting = sum(1 for j in range(n) if j != i and outlet in credits[j])
+        crediting = sum(1 for j in range(n) if j != i and outlet in credited[j])
         if crediting:
             points[i] += 2.0 + crediting / n
             reasons[i].append(f"credited as the source by {crediting} other article(s)")
-        foreign = [c for c in credits[i] if c != outlet]
-        if foreign and not crediting:
-            points[i] -= 0.5
+        elif any(c != outlet for c in media[i]):
+            points[i] -= 0.5  # it credits another outlet and nobody credits it: a rewrite
+        if outlet in _AGENCIES:
+            points[i] += 0.5
+            reasons[i].append("published by a news agency")
     inflow = [0] * n
     sources = [0] * n
     for (a, b), pair_alignment in alignments.items():
