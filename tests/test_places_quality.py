@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from places_cases import CASES, TOLERANCE_KM
+from places_cases import CASES, HELDOUT, TOLERANCE_KM
 
 from wiretrace import segment
 from wiretrace.gazetteer import distance_km
@@ -20,7 +20,8 @@ SHARED = (Path(__file__).parents[1] / ".." / "shared").resolve()
 GOLD = SHARED / "gold" / "seeds.json"
 SEEDS = SHARED / "corpus" / "seeds"
 
-# measured 1.00 on the labelled set (89 mentions, 50 texts) when pinned
+# measured 1.00 on CASES (89 mentions, 50 texts) and on HELDOUT (46 mentions, 25 texts; 0.83 when
+# first scored, before the fixes it prompted) when pinned
 CASES_ACCURACY_FLOOR = 0.95
 GOLD_TOLERANCE_KM = 5.0
 
@@ -54,12 +55,13 @@ def test_every_seed_gold_place_resolves_to_the_listed_geonames_place() -> None:
 
 
 def test_accuracy_on_places_from_other_regions_stays_above_floor() -> None:
-    articles = [_article(f"case{i:03d}", text) for i, (text, _) in enumerate(CASES)]
+    cases = CASES + HELDOUT
+    articles = [_article(f"case{i:03d}", text) for i, (text, _) in enumerate(cases)]
     result = resolve_places(articles, segment.segment_all(articles))
     places = {p.place_id: p for p in result.places}
     correct = total = 0
     wrong = []
-    for i, (_text, expected) in enumerate(CASES):
+    for i, (_text, expected) in enumerate(cases):
         mentions = [m for m in result.mentions if m.article_id == f"case{i:03d}"]
         for written, name, lat, lon in expected:
             total += 1

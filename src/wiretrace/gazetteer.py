@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-_CACHE_FORMAT = 5  # bump when the index layout changes
+_CACHE_FORMAT = 6  # bump when the index layout changes
 _CITY_FILES = (
     (15000, "cities15000.json"),
     (5000, "cities5000.json"),
@@ -216,10 +216,18 @@ def variants(key: str, rules: Rules) -> list[str]:
     return out
 
 
-def _features_rows() -> list[dict[str, str]]:
-    text = resources.files("wiretrace").joinpath("data/features.csv").read_text(encoding="utf-8")
+def _data_csv(name: str) -> list[dict[str, str]]:
+    """Rows of a packaged CSV data file, comment lines skipped; [] when the file is absent."""
+    try:
+        text = resources.files("wiretrace").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return list(csv.DictReader(lines))
+
+
+def _features_rows() -> list[dict[str, str]]:
+    return _data_csv("features.csv")
 
 
 def _geonames_dir() -> Path:
@@ -459,6 +467,10 @@ def _build(min_population: int, rules: Rules) -> dict[str, Any]:
         for form in _demonym_forms(country["name"]):
             demonym_owner[form].add(cc)
     demonyms = {form: next(iter(owners)) for form, owners in demonym_owner.items() if len(owners) == 1}
+    # the source registry's country adjectives cover the irregular ones (Greek, French, Dutch)
+    for row in _data_csv("countries.csv"):
+        if row.get("adjective") and row.get("code"):
+            demonyms[normalize(row["adjective"], rules)] = row["code"].strip().upper()
     for row in features:
         if row["kind"] == "country_alias":
             continue
@@ -516,6 +528,7 @@ def _cache_dir() -> Path:
 def _cache_key(min_population: int, rules: Rules) -> str:
     city = _city_file(min_population)
     features = resources.files("wiretrace").joinpath("data/features.csv").read_bytes()
+    features += resources.files("wiretrace").joinpath("data/countries.csv").read_bytes()
     parts = [
         str(_CACHE_FORMAT),
         str(min_population),

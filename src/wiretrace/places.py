@@ -27,6 +27,7 @@ from wiretrace.records import Article, Place, PlaceMention, Sentence
 from wiretrace.toponyms import Span
 
 _CONTEXT_RADIUS_KM = 150.0
+_SUPPORT_RADIUS_KM = 200.0  # a weakly evidenced name is kept when a candidate lies this near a named place
 
 
 @dataclass
@@ -58,11 +59,26 @@ def _supported(rows: list[int], ctx: _Context, gaz: Gazetteer) -> bool:
         if set(gaz.countries[r].split("|")) & (ctx.countries | ctx.demonym_countries):
             return True
         if any(
-            distance_km(gaz.lat[r], gaz.lon[r], lat, lon) < _CONTEXT_RADIUS_KM
+            distance_km(gaz.lat[r], gaz.lon[r], lat, lon) < _SUPPORT_RADIUS_KM
             for lat, lon, _w, _k in ctx.anchors
         ):
             return True
     return False
+
+
+def _likely_points(
+    spans: Sequence[Span],
+    rows_of: Mapping[tuple[str, str, str], tuple[list[int], dict[int, str]]],
+    gaz: Gazetteer,
+) -> list[tuple[float, float, float, str]]:
+    """The most populous city each accepted name may denote, as (lat, lon, weight, key) points."""
+    points = []
+    for span in spans:
+        cities = [r for r in rows_of[(span.key, span.designator, "")][0] if gaz.kinds[r] == "city"]
+        if cities:
+            best = max(cities, key=lambda r: gaz.population[r])
+            points.append((gaz.lat[best], gaz.lon[best], 1.0, span.key))
+    return points
 
 
 @dataclass
@@ -75,6 +91,8 @@ class _Context:
     anchors: list[tuple[float, float, float, str]] = field(default_factory=list)  # lat, lon, weight, key
     # the likely candidates of every other name in the article: places named together lie together
     neighbours: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    # countries named right before a name ("the Greek island of X"): name key -> country codes
+    local: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _score(
@@ -104,6 +122,9 @@ def _score(
     elif kind == "feature" and designator == "feature":
         score += 0.5
     countries = set(gaz.countries[row].split("|"))
+    if countries & ctx.local.get(key, set()):
+        score += 0.5
+        reasons.append("its country is named beside it")
     if countries & ctx.countries:
         score += 0.6
         reasons.append("country named in article")
@@ -119,6 +140,8 @@ def _score(
         if anchor_key == key:
             continue
         d = distance_km(gaz.lat[row], gaz.lon[row], lat, lon)
+        if d < 1.0:
+            continue  # the very place another name resolved to: two names, two places
         closeness = weight * math.exp(-d / _CONTEXT_RADIUS_KM)
         if closeness > best:
             best, best_key = closeness, f"{anchor_key} at {d:.0f} km"
@@ -130,7 +153,9 @@ def _score(
         for other, points in ctx.neighbours.items():
             if other == key or not points:
                 continue
-            d = min(distance_km(gaz.lat[row], gaz.lon[row], lat, lon) for lat, lon in points)
+            d = min((distance_km(gaz.lat[row], gaz.lon[row], lat, lon) for lat, lon in points), default=1e9)
+            if d < 1.0:
+                continue
             if math.exp(-d / _CONTEXT_RADIUS_KM) > near:
                 near, near_key = math.exp(-d / _CONTEXT_RADIUS_KM), f"{other} ({d:.0f} km)"
         if near > 0.05:
@@ -328,14 +353,21 @@ def resolve_places(
                 weak.append(span)
         _add_listed(sure, weak + maybe, article.text)
         ctx = _base_context(sure, article.text, rows_of, gaz)
-        for span in maybe:
-            if span.ner_label == "PERSON" and span.key in _multiword_persons(
-                found.get(article.article_id, [])
-            ):
-                continue
-            if span not in sure and _supported(rows_of[(span.key, span.designator, "")][0], ctx, gaz):
-                span.evidence += ", supported by the article's places"
-                sure.append(span)
+        persons_multi = _multiword_persons(found.get(article.article_id, []))
+        changed = True
+        while changed:  # each name supported brings its neighbours in ("fled X for Y and Z")
+            changed = False
+            for point in _likely_points(sure, rows_of, gaz):
+                if point not in ctx.anchors:
+                    ctx.anchors.append(point)
+            for span in maybe:
+                if span in sure or (span.ner_label == "PERSON" and span.key in persons_multi):
+                    continue
+                if _supported(rows_of[(span.key, span.designator, "")][0], ctx, gaz):
+                    span.evidence += ", supported by the article's places"
+                    sure.append(span)
+                    changed = True
+        ctx.anchors.clear()  # these points only vouched for names; resolution builds its own anchors
         # a name accepted once in an article is a place everywhere in that article
         keys = {s.key for s in sure if rows_of[(s.key, s.designator, "")][0]}
         for span in found.get(article.article_id, []):
@@ -435,7 +467,7 @@ def _unify_spellings(
 
 
 def _base_context(
-    spans: Iterable[Span],
+    spans: Sequence[Span],
     text: str,
     rows_of: Mapping[tuple[str, str, str], tuple[list[int], dict[int, str]]],
     gaz: Gazetteer,
@@ -456,6 +488,9 @@ def _base_context(
             a1 = gaz.admin1_row(best)
             if a1 is not None:
                 ctx.regions.add(gaz.place_ids[a1][len("admin1:") :])
+    for span in spans:
+        if span.local_countries:
+            ctx.local.setdefault(span.key, set()).update(span.local_countries)
     for word in set(re.findall(r"\b[A-Z][a-z]+\b", text)):
         country = gaz.demonyms.get(word.lower())
         if country:

@@ -25,11 +25,12 @@ from wiretrace.records import Article, Sentence
 _TOKEN = re.compile(
     r"(?:St|Ste|Mt|Ft)\.|(?:[A-Z]\.){2,}|[^\W\d_][\w'\u2019\u02bc]*(?:-[^\W\d_][\w'\u2019\u02bc]*)*"
 )
-_CONNECTORS = frozenset("de la del da do dos das di du el al upon am im an der le les y".split())
+_CONNECTORS = frozenset("de la del da do dos das di du el al es ul ud bin upon am im an der le les y".split())
 _OF_HEADS = frozenset("gulf sea strait bay isle lake republic cape straits".split())
 _CUES = frozenset(
     """in near at from to towards toward outside around into of across through via between
-    beyond inside within reached entered captured liberated took seized shelled struck hit on along""".split()
+    beyond inside within reached entered captured liberated took seized shelled struck hit on along
+    off fled flee fleeing left visited visit""".split()
 )
 _CUE_NOUNS = frozenset(
     """village town city settlement capital suburb hamlet outskirts district region
@@ -68,6 +69,7 @@ class Span:
     sentence_initial: bool
     ner_label: str = ""
     evidence: str = ""
+    local_countries: tuple[str, ...] = ()  # "the Greek island of X", "Nigeria's Ondo state": the country of X
 
 
 @lru_cache(maxsize=1)
@@ -138,6 +140,18 @@ def _runs(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
     return runs
 
 
+def _local_countries(before: str, gaz: Gazetteer) -> tuple[str, ...]:
+    """Countries named by an adjective or possessive in the few words before a name."""
+    found = []
+    for word in re.findall(r"[A-Z][\w]+(?=['\u2019]s\b)|[A-Z][\w]+", before)[-4:]:
+        key = gaz.key(word)
+        if key in gaz.demonyms:
+            found.append(gaz.demonyms[key])
+        else:
+            found.extend(gaz.countries[r] for r in gaz.lookup_exact(key) if gaz.kinds[r] == "country")
+    return tuple(dict.fromkeys(found))
+
+
 def _possessive(word: str) -> bool:
     """True for "Pakistan's": a possessive ends a name ("Pakistan's Sindh province" is two)."""
     return word.endswith(("'s", "\u2019s"))
@@ -199,7 +213,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
                     designator = found_kind
                     tokens = [*tokens[:hi], (tokens[hi - 1][1] + 1, tokens[hi - 1][1] + 1 + len(word), word)]
                     hi += 1
-            if "-" in name and not name.split("-")[1][:1].isupper():
+            if "-" in name and not name.split("-")[-1][:1].isupper() and not gaz.lookup_exact(gaz.key(name)):
                 name = name.split("-")[0]  # "Russian-occupied" names nothing but its head
             key = gaz.key(name)
             if len(key) < 3 and not name.isupper():
@@ -213,6 +227,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
                 or (len(before) >= 2 and before[-1] == "of" and before[-2] in _CUE_NOUNS)
             )
             after = text[s_end : s_end + 20].lower().split()
+            local = _local_countries(text[max(sentence.start, s_start - 40) : s_start], gaz)
             weak = (len(before) >= 2 and before[-1] == "the" and before[-2] in _CUES) or bool(
                 after and after[0].strip(",.") in _CUE_NOUNS
             )
@@ -228,6 +243,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
                     multiword=len(name_tokens) > 1 or "-" in name,
                     cue=strong or weak,
                     strong_cue=strong,
+                    local_countries=local,
                     sentence_initial=s_start == sentence.start
                     or text[sentence.start : s_start].strip() in ("", '"', "\u201c"),
                 )
@@ -323,7 +339,7 @@ def accept(
     if named_kind and (span.ner_label != "PERSON" or span.cue):
         return "yes", "country, region or feature name"
     if span.ner_label == "PERSON" and not span.strong_cue:
-        if not span.multiword and max((gaz.population[r] for r in rows), default=0) >= 100_000:
+        if max((gaz.population[r] for r in rows), default=0) >= 100_000:
             return "context", "large place name tagged PERSON"
         return "no", "person name"
     if acronym:
