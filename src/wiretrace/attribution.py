@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import LOWER, TAG
+
 from wiretrace.lexicon import Lexicon
 
 _WORDS = re.compile(r"\w+")
@@ -126,6 +128,11 @@ def name_runs(doc: Any) -> list[tuple[int, int, str]]:
         return cached  # type: ignore[no-any-return]
     lex = _LEXICON[0]
     runs: list[tuple[int, int, str]] = []
+    tags = doc.to_array(TAG).tolist()
+    proper = {doc.vocab.strings.add("NNP"), doc.vocab.strings.add("NNPS")}
+    if not any(t in proper for t in tags):
+        doc.user_data["wiretrace_runs"] = runs
+        return runs
     i = 0
     while i < len(doc):
         if _upos(doc[i]) != "PROPN":
@@ -522,6 +529,20 @@ def _back_reference(token: Any, lemma: str, lex: Lexicon, base: int, sentence_in
     return draft
 
 
+_CUE_HASHES: dict[int, frozenset[int]] = {}
+
+
+def _cue_candidates(doc: Any, lex: Lexicon) -> list[Any]:
+    """Tokens whose lower-case form is a cue form, found on the doc's arrays (no Token per word)."""
+    hashes = _CUE_HASHES.get(id(lex))
+    if hashes is None:
+        strings = doc.vocab.strings
+        hashes = frozenset(strings.add(form) for form in lex.form_lemma)
+        _CUE_HASHES[id(lex)] = hashes
+    lowers = doc.to_array(LOWER).tolist()
+    return [doc[i] for i, value in enumerate(lowers) if value in hashes]
+
+
 def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list[Draft]:
     """Every attribution in one parsed sentence ``doc`` whose text starts at article offset ``base``.
 
@@ -538,9 +559,14 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
     _LEXICON[0] = lex
     sent_end = base + len(doc.text.rstrip())
     drafts: list[Draft] = []
-    sentence_via = _speaking_to(doc, lex, base)
-    for token in doc:
-        if token.lower_ not in lex.form_lemma or _upos(token) not in ("VERB", "AUX"):
+    lowered = doc.text.lower()
+    sentence_via = (
+        _speaking_to(doc, lex, base)
+        if any(w in lowered for w in ("speaking", "talking", "writing", "interview"))
+        else None
+    )
+    for token in _cue_candidates(doc, lex):
+        if _upos(token) not in ("VERB", "AUX"):
             continue
         lemma = lex.form_lemma[token.lower_]
         if lemma not in lex.verb_class:
@@ -611,6 +637,7 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
         draft.extra["subject_dep"] = subject.dep_ if subject is not None else ""
         draft.extra["outlet_subject"] = subject is not None and _outlet_like(subject, lex, False)
         drafts.append(draft)
-    drafts.extend(_according(doc, lex, base, sentence_index, base, sent_end))
+    if "according" in lowered:
+        drafts.extend(_according(doc, lex, base, sentence_index, base, sent_end))
     drafts.sort(key=lambda d: d.cue_start)
     return drafts
