@@ -71,29 +71,39 @@ def load_model() -> StaticModel:
     return StaticModel(table, tokenizer, str(weights), np.ascontiguousarray(table.T))
 
 
-def token_sums(texts: Sequence[str], max_tokens: int = 512, chunk: int = 2048) -> F32:
-    """Sum of token vectors per text (not normalised), so groups of texts can be pooled too."""
+def token_sums(texts: Sequence[str], max_words: int = 400) -> F32:
+    """Sum of token vectors per text (not normalised), so groups of texts can be pooled too.
+
+    The tokenizer splits on spaces before anything else (SentencePiece metaspace), so a text's
+    tokens are its space-separated words' tokens: each distinct word is tokenized and summed
+    once, and a text's sum adds up its words' sums. Identical to tokenizing the text (except
+    for runs of spaces, which carry nothing) and several times faster on a corpus.
+    """
     model = load_model()
     dim = model.table.shape[1]
     sums = np.zeros((len(texts), dim), dtype=np.float32)
-    # chunks keep the gathered (tokens x dim) block small enough to stay in cache
-    for begin in range(0, len(texts), chunk):
-        part = texts[begin : begin + chunk]
-        # lone surrogates (from badly decoded input) make the tokenizer raise: replace them
-        clean = [t if t.isascii() else t.encode("utf-8", "replace").decode("utf-8") for t in part]
-        id_lists = [
-            e.ids[:max_tokens] for e in model.tokenizer.encode_batch_fast(clean, add_special_tokens=False)
-        ]
-        lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
-        ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
-        if not ids.size:
-            continue
-        np.clip(ids, 0, model.table.shape[0] - 1, out=ids)
-        owner = np.repeat(np.arange(len(part)), lengths)
-        block = sums[begin : begin + len(part)]
-        # one weighted bincount per dimension: ~2x faster than reduceat over a (tokens x dim) gather
-        for dimension, column in enumerate(model.columns):
-            block[:, dimension] = np.bincount(owner, weights=column[ids], minlength=len(part))
+    vocabulary: dict[str, int] = {}
+    occurrences: list[int] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for row, text in enumerate(texts):
+        words = text.split()[:max_words]
+        lengths[row] = len(words)
+        occurrences.extend([vocabulary.setdefault(w, len(vocabulary)) for w in words])
+    if not vocabulary:
+        return sums
+    # lone surrogates (from badly decoded input) make the tokenizer raise: replace them
+    distinct = [w if w.isascii() else w.encode("utf-8", "replace").decode("utf-8") for w in vocabulary]
+    id_lists = [e.ids for e in model.tokenizer.encode_batch_fast(distinct, add_special_tokens=False)]
+    token_counts = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
+    ids = np.fromiter(itertools.chain.from_iterable(id_lists), dtype=np.int64, count=int(token_counts.sum()))
+    np.clip(ids, 0, model.table.shape[0] - 1, out=ids)
+    word_of_token = np.repeat(np.arange(len(distinct)), token_counts)
+    word_index = np.array(occurrences, dtype=np.int64)
+    text_of_word = np.repeat(np.arange(len(texts)), lengths)
+    # one weighted bincount per dimension: words from their tokens, then texts from their words
+    for dimension, column in enumerate(model.columns):
+        word_sums = np.bincount(word_of_token, weights=column[ids], minlength=len(distinct))
+        sums[:, dimension] = np.bincount(text_of_word, weights=word_sums[word_index], minlength=len(texts))
     return sums
 
 
