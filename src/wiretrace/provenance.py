@@ -399,10 +399,15 @@ def build_chains(
     articles = {a.article_id: a for a in data.articles}
     claims = {c.claim_id: c for c in data.claims}
     components = _copy_components(data.pairs)
-    affiliations: dict[str, tuple[Source | None, str]] = {
-        cid: speaker_affiliation(c, registry, articles[c.article_id].text if c.article_id in articles else "")
-        for cid, c in claims.items()
-    }
+    # one speaker is usually quoted several times in an article: resolve each (article, speaker) once
+    resolved: dict[tuple[str, str, str, str], tuple[Source | None, str]] = {}
+    affiliations: dict[str, tuple[Source | None, str]] = {}
+    for cid, c in claims.items():
+        key = (c.article_id, c.speaker_canonical, c.speaker, c.speaker_role)
+        if key not in resolved:
+            text = articles[c.article_id].text if c.article_id in articles else ""
+            resolved[key] = speaker_affiliation(c, registry, text)
+        affiliations[cid] = resolved[key]
     # coreference: a speaker resolved once in an article is resolved everywhere in that article
     by_speaker: dict[tuple[str, str], Source] = {}
     for cid, (source, _) in affiliations.items():
