@@ -28,9 +28,15 @@ _TOKEN = re.compile(
 _CONNECTORS = frozenset("de la del da do dos das di du el al es ul ud bin upon am im an der le les y".split())
 _OF_HEADS = frozenset("gulf sea strait bay isle lake republic cape straits".split())
 _CUES = frozenset(
-    """in near at from to towards toward outside around into of across through via between
+    """in near at from to towards toward outside around into across through via between
     beyond inside within reached entered captured liberated took seized shelled struck hit on along
     off fled flee fleeing left visited visit""".split()
+)
+# "X of <name>" is locative only after these ("north of", "outskirts of"; not "Ministry of", "orbit of")
+_OF_CUE_HEADS = frozenset(
+    """north south east west northeast northwest southeast southwest outskirts centre center heart
+    capture liberation control fall siege residents people mayor governor streets suburbs edge
+    part parts rest""".split()
 )
 _CUE_NOUNS = frozenset(
     """village town city settlement capital suburb hamlet outskirts district region
@@ -193,7 +199,11 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
                 designator, name_tokens = "region", tokens[lo : hi - 1]
             elif hi - lo > 1 and last in gaz.rules.district_words:
                 designator, name_tokens = "district", tokens[lo : hi - 1]
-            elif hi - lo > 1 and (last in gaz.rules.feature_words or first in gaz.rules.feature_words):
+            elif hi - lo > 1 and (
+                last in gaz.rules.feature_words
+                # a leading designator names a feature in "Lake Baikal", "Gulf of Aden", not "River Security Unit"
+                or (first in gaz.rules.feature_words and (hi - lo == 2 or tokens[lo + 1][2] == "of"))
+            ):
                 designator, name_tokens = "feature", tokens[lo:hi]
             else:
                 name_tokens = tokens[lo:hi]
@@ -224,7 +234,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
             strong = bool(before) and (
                 before[-1] in _CUES
                 or before[-1] in _CUE_NOUNS
-                or (len(before) >= 2 and before[-1] == "of" and before[-2] in _CUE_NOUNS)
+                or (len(before) >= 2 and before[-1] == "of" and before[-2] in _CUE_NOUNS | _OF_CUE_HEADS)
             )
             after = text[s_end : s_end + 20].lower().split()
             local = _local_countries(text[max(sentence.start, s_start - 40) : s_start], gaz)
