@@ -201,7 +201,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
                 designator, name_tokens = "district", tokens[lo : hi - 1]
             elif hi - lo > 1 and (
                 last in gaz.rules.feature_words
-                # a leading designator names a feature in "Lake Baikal", "Gulf of Aden", not "River Security Unit"
+                # leading designator: "Lake Baikal", "Gulf of Aden", not "River Security Unit"
                 or (first in gaz.rules.feature_words and (hi - lo == 2 or tokens[lo + 1][2] == "of"))
             ):
                 designator, name_tokens = "feature", tokens[lo:hi]
