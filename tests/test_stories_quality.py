@@ -25,10 +25,10 @@ CORPUS = Path(__file__).parent / "data" / "stories" / "labelled.json"
 SHARED = (Path(__file__).parents[1] / ".." / "shared").resolve()
 
 # floors measured on the corpus; raise them, never lower them
-FLOOR_BCUBED_F1 = 0.95
-FLOOR_ARI = 0.9
-FLOOR_PAIR_KIND_ACCURACY = 0.9
-FLOOR_STORYLINE_F1 = 0.9
+FLOOR_BCUBED_F1 = 0.97
+FLOOR_ARI = 0.95
+FLOOR_PAIR_KIND_ACCURACY = 0.91
+FLOOR_STORYLINE_F1 = 1.0
 _CLOSENESS = {"wire": 0, "copy": 0, "near_copy": 1, "rewrite": 2, "same_event": 3}
 _KIND_BY_CLOSENESS = ("copy", "near_copy", "rewrite", "same_event")
 
