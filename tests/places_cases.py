@@ -354,3 +354,72 @@ HELDOUT: list[tuple[str, list[tuple[str, str, float, float]]]] = [
         [("Derna", "Darnah", 32.77, 22.64), ("Tobruk", "Tobruk", 32.08, 23.96)],
     ),
 ]
+
+# A second blind round, written after the HELDOUT fixes: 0.96 (27/28) when first scored; the miss
+# ("Columbia, South Carolina") led to reading a region or country named right after a name.
+HELDOUT_2: list[tuple[str, list[tuple[str, str, float, float]]]] = [
+    (
+        "Floodwaters rose in Porto Alegre as the Guaiba overflowed, and Canoas was evacuated.",
+        [("Porto Alegre", "Porto Alegre", -30.03, -51.23), ("Canoas", "Canoas", -29.92, -51.18)],
+    ),
+    (
+        "Police in Cologne and Duisburg raided mosques linked to the group.",
+        [("Cologne", "Köln", 50.94, 6.96), ("Duisburg", "Duisburg", 51.43, 6.76)],
+    ),
+    (
+        "The cyclone made landfall near Chittagong, and Cox's Bazar camps were flooded.",
+        [("Chittagong", "Chattogram", 22.34, 91.83)],
+    ),
+    (
+        "Israeli strikes hit Tyre and Nabatieh in southern Lebanon.",
+        [("Tyre", "Tyre", 33.27, 35.20), ("Nabatieh", "Nabatîyé", 33.38, 35.48)],
+    ),
+    (
+        "Russian forces pressed on Toretsk and Niu-York, the Ukrainian General Staff said.",
+        [("Toretsk", "Toretsk", 48.40, 37.85)],
+    ),
+    (
+        "A bus crashed near Puebla on the highway from Veracruz.",
+        [("Puebla", "Puebla", 19.04, -98.20), ("Veracruz", "Veracruz", 19.18, -96.14)],
+    ),
+    (
+        "Drone debris fell on Ryazan and Tula, regional officials said.",
+        [("Ryazan", "Ryazan", 54.63, 39.74), ("Tula", "Tula", 54.20, 37.62)],
+    ),
+    (
+        "Farmers protested in Lviv and Ternopil against grain imports.",
+        [("Lviv", "Lviv", 49.84, 24.02), ("Ternopil", "Ternopil", 49.55, 25.59)],
+    ),
+    (
+        "Troops entered Gao after the militants withdrew toward Menaka in Mali.",
+        [("Gao", "Gao", 16.27, -0.04), ("Menaka", "Ménaka", 15.92, 2.40)],
+    ),
+    (
+        "Heavy fighting was reported in Wad Madani and Omdurman, Sudanese activists said.",
+        [("Wad Madani", "Wad Medani", 14.40, 33.52), ("Omdurman", "Omdurman", 15.64, 32.48)],
+    ),
+    (
+        "Voters in Columbus, Ohio, and Columbia, South Carolina, went to the polls.",
+        [("Columbus", "Columbus", 39.96, -83.00), ("Columbia", "Columbia", 34.00, -81.03)],
+    ),
+    (
+        "The ship was seized off Fujairah, near the Strait of Hormuz.",
+        [("Fujairah", "Fujairah", 25.12, 56.33)],
+    ),
+    (
+        "Flooding hit Shostka and Konotop in the Sumy region.",
+        [("Shostka", "Shostka", 51.87, 33.48), ("Konotop", "Konotop", 51.24, 33.20)],
+    ),
+    (
+        "Protesters in Batumi and Kutaisi demanded new elections in Georgia.",
+        [("Batumi", "Batumi", 41.64, 41.64), ("Kutaisi", "Kutaisi", 42.27, 42.70)],
+    ),
+    (
+        "Artillery struck Kramatorsk and Druzhkovka, and residents of Konstantinovka sheltered.",
+        [
+            ("Kramatorsk", "Kramatorsk", 48.72, 37.56),
+            ("Druzhkovka", "Druzhkivka", 48.63, 37.55),
+            ("Konstantinovka", "Kostiantynivka", 48.53, 37.71),
+        ],
+    ),
+]

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from places_cases import CASES, HELDOUT, TOLERANCE_KM
+from places_cases import CASES, HELDOUT, HELDOUT_2, TOLERANCE_KM
 
 from wiretrace import segment
 from wiretrace.gazetteer import distance_km
@@ -21,7 +21,7 @@ GOLD = SHARED / "gold" / "seeds.json"
 SEEDS = SHARED / "corpus" / "seeds"
 
 # measured 1.00 on CASES (89 mentions, 50 texts) and on HELDOUT (46 mentions, 25 texts; 0.83 when
-# first scored, before the fixes it prompted) when pinned
+# first scored, before the fixes it prompted) and HELDOUT_2 (28 mentions; 0.96 blind) when pinned
 CASES_ACCURACY_FLOOR = 0.95
 GOLD_TOLERANCE_KM = 5.0
 
@@ -55,7 +55,7 @@ def test_every_seed_gold_place_resolves_to_the_listed_geonames_place() -> None:
 
 
 def test_accuracy_on_places_from_other_regions_stays_above_floor() -> None:
-    cases = CASES + HELDOUT
+    cases = CASES + HELDOUT + HELDOUT_2
     articles = [_article(f"case{i:03d}", text) for i, (text, _) in enumerate(cases)]
     result = resolve_places(articles, segment.segment_all(articles))
     places = {p.place_id: p for p in result.places}

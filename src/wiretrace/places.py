@@ -122,7 +122,11 @@ def _score(
     elif kind == "feature" and designator == "feature":
         score += 0.5
     countries = set(gaz.countries[row].split("|"))
-    if countries & ctx.local.get(key, set()):
+    local = ctx.local.get(key, set())
+    if gaz.admin1[row] and f"{gaz.countries[row].split('|')[0]}.{gaz.admin1[row]}" in local:
+        score += 0.6
+        reasons.append("its region is named beside it")
+    if countries & local:
         score += 0.5
         reasons.append("its country is named beside it")
     if countries & ctx.countries:

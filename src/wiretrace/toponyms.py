@@ -158,6 +158,27 @@ def _local_countries(before: str, gaz: Gazetteer) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_FOLLOWING = re.compile(r"^,\s*((?:[A-Z][\w.]*)(?:\s+[A-Z][\w.]*){0,2})")
+
+
+def _following_places(after: str, gaz: Gazetteer) -> tuple[str, ...]:
+    """Country or named region right after a name ("Columbia, South Carolina"): "CC" or "CC.A1" codes."""
+    match = _FOLLOWING.match(after)
+    if not match:
+        return ()
+    words = match.group(1).split()
+    for size in range(len(words), 0, -1):
+        rows = gaz.lookup_exact(gaz.key(" ".join(words[:size])))
+        codes = [
+            gaz.countries[r] if gaz.kinds[r] == "country" else f"{gaz.countries[r]}.{gaz.admin1[r]}"
+            for r in rows
+            if gaz.kinds[r] == "country" or gaz.kinds[r] == "admin1"
+        ]
+        if codes:
+            return tuple(dict.fromkeys(codes))
+    return ()
+
+
 def _possessive(word: str) -> bool:
     """True for "Pakistan's": a possessive ends a name ("Pakistan's Sindh province" is two)."""
     return word.endswith(("'s", "\u2019s"))
@@ -238,6 +259,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
             )
             after = text[s_end : s_end + 20].lower().split()
             local = _local_countries(text[max(sentence.start, s_start - 40) : s_start], gaz)
+            local += _following_places(text[s_end : min(sentence.end, s_end + 40)], gaz)
             weak = (len(before) >= 2 and before[-1] == "the" and before[-2] in _CUES) or bool(
                 after and after[0].strip(",.") in _CUE_NOUNS
             )
