@@ -102,8 +102,12 @@ _GENERIC_ACTORS = frozenset(
 def _vague_actor(subject: str) -> bool:
     """A subject pointing back ("his administration") or naming nobody in particular ("Russian officials")."""
     words = subject.split()
-    if words and words[0].casefold() in _BACK_REFERENCES:
+    if not words or words[0].casefold() in _BACK_REFERENCES or subject[:1] in "@#":
         return True
+    if len(words) <= 2 and words[0].casefold() == "the" and not any(w[:1].isupper() for w in words[1:]):
+        return True  # "the actor", "the company": a back-reference to someone named elsewhere
+    if facts.DATE_RE.fullmatch(subject) or facts.NUMBER_RE.fullmatch(subject):
+        return True  # "Wednesday was ...": a time, not an actor
     nationalities = not_places()
     content = [w for w in facts.content_words(subject) if w not in nationalities]
     return all(w in _GENERIC_ACTORS or facts._singular(w) in _GENERIC_ACTORS for w in content)

@@ -256,8 +256,12 @@ def acronyms(text: str) -> list[Fact]:
     for pattern in (ACRONYM_FIRST_RE, ACRONYM_LAST_RE):
         for match in pattern.finditer(text):
             acronym, expansion = match.group("acronym"), match.group("expansion").strip()
-            if sum(c.isupper() for c in acronym) < 2 or not re.search(r"[a-z]", expansion.lower()):
-                continue
+            if (
+                sum(c.isupper() for c in acronym) < 2
+                or len(acronym) > 6
+                or not re.search(r"[a-z]", expansion)
+            ):
+                continue  # "LOS ANGELES (KABC)" is a dateline, not an acronym with its expansion
             if re.fullmatch(r"[\d\s.,%-]+", expansion) or len(expansion.split()) > 10:
                 continue
             found.append(Fact("designation", expansion, acronym, match.start(), match.end(), match.group(0)))
@@ -274,7 +278,9 @@ def designations(text: str) -> list[Fact]:
 
 _CALENDAR = frozenset(_WEEKDAYS) | frozenset(_MONTHS)
 _FUNCTION = frozenset(
-    "on in at the a an and but as for by of to from with this that these it its he she they".split()
+    "on in at the a an and but as for by of to from with this that these those it its he she they we i "
+    "yet so or nor also however meanwhile when after before if while since although though then now here "
+    "there thus still even only just according".split()
 )
 
 
@@ -290,7 +296,7 @@ def names(text: str) -> Iterator[Fact]:
             start += len(head) + 1
         name = re.sub(r"(?:[’']s?)$", "", name)
         words = re.split(r"[ -]", name.casefold())
-        if all(w in _CALENDAR or w in _FUNCTION for w in words):
+        if all(w in _CALENDAR or w in _FUNCTION for w in words) or (start > 0 and text[start - 1] in "@#"):
             continue
         prefix = text[:start].rstrip()
         initial = not prefix or prefix[-1] in ".!?\"“‘'«:\n"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -320,22 +321,38 @@ def _acronym_divergences(
 
 
 def _is_variant(a: str, b: str, skeleton_a: str, skeleton_b: str, settings: DivergencesSettings) -> bool:
-    """Whether two different spellings denote one name (transliteration or diacritics)."""
+    """Whether two different spellings denote one name (transliteration or diacritics).
+
+    Word by word: every word that differs must be a spelling of its counterpart (same
+    transliteration skeleton, or one edit apart with the same first letter), never a related
+    word ("Russia" / "Russian") or another word ("North" / "South Korea").
+    """
+    if _plain(a) == _plain(b):
+        return False  # the same name in other capitals or quote marks
     fold_a, fold_b = facts.fold(a), facts.fold(b)
-    if fold_a == fold_b:
-        return a.casefold() != b.casefold()  # diacritics only ("Galați" / "Galati")
-    if skeleton_a == skeleton_b:
-        return True
+    if facts.fold(_plain(a)) == facts.fold(_plain(b)):
+        return True  # diacritics only ("Galați" / "Galati")
+    if any(c.isdigit() for c in a + b):
+        return False  # handles, codes and numbered names are not transliterated
     words_a, words_b = skeleton_a.split(), skeleton_b.split()
     if len(words_a) != len(words_b) or len(skeleton_a) < 5:
         return False
     for word_a, word_b in zip(words_a, words_b, strict=True):
-        if word_a != word_b and (word_a.startswith(word_b) or word_b.startswith(word_a)):
-            return False  # "Russia" / "Russian", "Ivanov" / "Ivanova": related words, not spellings
-    limit = 1 if len(skeleton_a) < 9 else 2
-    return Levenshtein.distance(skeleton_a, skeleton_b) <= limit and fuzz.ratio(fold_a, fold_b) >= (
-        settings.variant_similarity
-    )
+        if word_a == word_b:
+            continue
+        same_start = word_a[:1] == word_b[:1] or {word_a[:1], word_b[:1]} <= set(
+            "ijy"
+        )  # Yuri / Iouri / Jurij
+        if word_a.startswith(word_b) or word_b.startswith(word_a) or not same_start:
+            return False  # "Russia" / "Russian", "Ivanov" / "Ivanova", "North" / "South"
+        if min(len(word_a), len(word_b)) < 4 or Levenshtein.distance(word_a, word_b) > 1:
+            return False
+    return fuzz.ratio(fold_a, fold_b) >= settings.variant_similarity
+
+
+def _plain(name: str) -> str:
+    """A name without case or punctuation differences ("New Year’s Eve" = "new year's eve")."""
+    return "".join(c for c in name.casefold() if c.isalnum() or c.isspace())
 
 
 def _name_variants(
@@ -352,6 +369,9 @@ def _name_variants(
         for fact in facts.names(articles[article_id].text):
             if fact.key == "mid" or " " in fact.value or "-" in fact.value:
                 first.setdefault(fact.value, (article_id, fact))
+    # a capitalised word the story also writes in lower case ("Close", "Choose") is not a name
+    lower_words = {w for a in order for w in re.findall(r"\b[a-z][a-z'’-]+\b", articles[a].text)}
+    first = {n: v for n, v in first.items() if not any(w.casefold() in lower_words for w in n.split())}
     skeletons = {s: facts.skeleton(s, lexicon) for s in first}
     # each spelling is reported once, against the first spelling of its name (a star, not every pair)
     representatives: list[str] = []
@@ -378,13 +398,13 @@ def _framing(
     order: list[str],
     articles: Mapping[str, Article],
     settings: DivergencesSettings,
-    copies: frozenset[frozenset[str]],
+    copies: frozenset[frozenset[str]] | None,
     out: _Collector,
 ) -> dict[str, list[tuple[str, Fact]]]:
     """Per article framing of each event; returns control events by target for the actor check.
 
     Control of a place is compared across every version; other events only between a text and
-    its copies or rewrites (``copies``; all articles when the story has no pairs).
+    its copies or rewrites (``copies``; None when the story has no pairs at all: compare all).
     """
     not_places = actors.not_places()
     by_event: dict[str, dict[str, list[Fact]]] = defaultdict(dict)
@@ -406,7 +426,11 @@ def _framing(
             new_terms = [f for f in found if f.value not in families]
             if article_id == reference_id or not new_terms:
                 continue
-            if ":" not in event and copies and frozenset((reference_id, article_id)) not in copies:
+            if (
+                ":" not in event
+                and copies is not None
+                and frozenset((reference_id, article_id)) not in copies
+            ):
                 continue  # word choice of independent reports on casualties, attacks ... is not a reframing
             other = new_terms[0]
             what = event.split(":", 1)[1] if ":" in event else event
@@ -514,11 +538,11 @@ def find_divergences(
         )
         subjects.prefetch(s for pair in aligned if actors.may_differ_in_actor(*pair) for s in pair)
         for s_a, s_b in aligned:
-            actors.actor_in_sentences(story.story_id, s_a, s_b, subjects, out)
             copies = pair_kinds.get(frozenset((s_a.article_id, s_b.article_id))) in _COPY_KINDS
             bar = settings.sentence_similarity if copies else settings.independent_similarity
             if facts.similar(s_a.text, s_b.text) < bar:
-                continue  # loosely aligned: who did what may differ, but figures belong to other facts
+                continue  # loosely aligned sentences tell different facts: nothing to compare
+            actors.actor_in_sentences(story.story_id, s_a, s_b, subjects, out)
             side_a, side_b = (
                 _Side(s_a.article_id, s_a.start, s_a.text),
                 _Side(s_b.article_id, s_b.start, s_b.text),
@@ -537,10 +561,13 @@ def find_divergences(
                     compare_names(first_side, member_side, story.story_id, settings, out, group.group_id)
         _acronym_divergences(story.story_id, order, articles, out)
         _name_variants(story.story_id, order, articles, settings, out)
-        copy_pairs = frozenset(
-            frozenset((p.article_a, p.article_b))
-            for p in data.pairs
-            if p.kind in _COPY_KINDS and p.article_a in story.article_ids and p.article_b in story.article_ids
+        story_pairs = [
+            p for p in data.pairs if p.article_a in story.article_ids and p.article_b in story.article_ids
+        ]
+        copy_pairs = (
+            frozenset(frozenset((p.article_a, p.article_b)) for p in story_pairs if p.kind in _COPY_KINDS)
+            if story_pairs
+            else None
         )
         events = _framing(story.story_id, order, articles, settings, copy_pairs, out)
         scope = story.storyline_id or story.story_id
