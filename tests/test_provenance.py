@@ -303,3 +303,17 @@ def test_a_story_without_claims_is_reported_unsourced_when_claims_exist_elsewher
     rows = {r.scope_id: r for r in build_provenance(data).independence if r.scope == "story"}
     assert rows["s-quiet"].label == "unsourced"
     assert rows["s-quiet"].summary.startswith("1 article, 0 claims, no named upstream origins")
+
+
+def test_an_unplaced_speaker_heard_only_through_state_media_joins_that_state_but_keeps_no_affiliation():
+    text = "Analyst Lena Ortiz told TASS that the harvest had failed."
+    data = ProvenanceInput(
+        [article("o1", text, "Some Blog")],
+        [_story("s8", "o1")],
+        [],
+        [],
+        [claim("o1", text, "the harvest had failed", "Analyst Lena Ortiz", via="TASS")],
+    )
+    chain = build_provenance(data).chains[0]
+    assert (chain.party, chain.party_label) == ("RU:state", "Russian state")
+    assert chain.affiliation_id == ""  # nothing says she speaks for the Russian state

@@ -188,3 +188,9 @@ def test_known_officials_and_capitals_speak_for_their_government(registry):
     assert registry.country_named("Kyiv").code == "UA"
     assert registry.country_named("Russian") is None  # an adjective alone cannot speak
     assert registry.country_named("us") is None  # "told us" is not the United States
+
+
+def test_ambiguous_country_names_never_speak_for_a_government(registry):
+    assert registry.country_named("Georgia") is None  # a US state, a sports team
+    assert registry.country_named("Tbilisi").code == "GE"
+    assert registry.lookup("Georgian defence ministry").country == "GE"

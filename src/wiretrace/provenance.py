@@ -482,10 +482,12 @@ def _chain(
             )
         else:
             origin, origin_label = f"item:{component}", f"{claim.sourcing} source in {component}"
-        if affiliation is None and via_source is not None and via_source.ownership == "state":
-            affiliation, how = via_source, "via"  # an unplaced speaker heard through a state outlet
         if affiliation is not None:
             party, party_label = registry.affiliation(affiliation), registry.affiliation_label(affiliation)
+        elif via_source is not None and via_source.ownership == "state":
+            # an unplaced speaker reaches us only through one state's media: that state is the party,
+            # though nothing says the speaker works for it (the affiliation stays unknown)
+            party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
         elif claim.sourcing == "named" and group_speaker:
             party, party_label = f"speaker:{group_speaker}", group.speaker or speaker
         elif via_source is not None:

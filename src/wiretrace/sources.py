@@ -96,6 +96,7 @@ class Country:
     name: str
     adjective: str
     aliases: tuple[str, ...]
+    not_speakers: tuple[str, ...] = ()  # names that, said alone, do not stand for the government
 
 
 class SourceMention(NamedTuple):
@@ -258,6 +259,9 @@ class SourceRegistry:
         self._text_aliases: dict[str, list[tuple[str, Source]]] = {}
         for source in self._sources.values():
             self._index(source)
+        self._not_speakers = {
+            c.code: frozenset(normalise(n) for n in c.not_speakers) for c in self.countries.values()
+        }
         self._country_by_alias: dict[str, tuple[Country, str]] = {}
         for country in self.countries.values():
             for written in (country.name, country.adjective, *country.aliases):
@@ -346,6 +350,8 @@ class SourceRegistry:
         country, written = found
         if written == country.adjective or (written.isupper() and name.strip() != written):
             return None  # "us" is not the US
+        if normalise(written) in self._not_speakers.get(country.code, ()):
+            return None  # "Georgia" is also a US state and a sports team; "Jordan" a first name
         return country
 
     def official_body(self, country_code: str, body: str) -> Source | None:
@@ -495,7 +501,11 @@ class SourceRegistry:
 def _load_countries() -> list[Country]:
     return [
         Country(
-            row["code"].strip().upper(), row["name"].strip(), row["adjective"].strip(), _split(row["aliases"])
+            row["code"].strip().upper(),
+            row["name"].strip(),
+            row["adjective"].strip(),
+            _split(row["aliases"]),
+            _split(row.get("not_speakers")),
         )
         for row in _read_csv(DATA_DIR / "countries.csv")
     ]
