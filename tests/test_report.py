@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -222,3 +223,20 @@ def test_a_story_told_on_several_continents_keeps_a_world_map() -> None:
     ]
     view = map_view(spread)
     assert view is not None and len(view.points) == 4
+
+
+GOLDEN = Path(__file__).parent / "golden" / "report_ui.html"
+
+
+def test_rendered_report_matches_the_reviewed_golden_file(ui_db: Path) -> None:
+    """Any change to the report's HTML shows up here as a diff to review.
+
+    Regenerate on purpose with ``WIRETRACE_REGENERATE=1 pytest tests/test_report.py`` and
+    review ``git diff tests/golden/``.
+    """
+    with Store(ui_db, read_only=True) as store:
+        html, _views, _missing = render_report(store, generated="(fixed for the golden file)")
+    if os.environ.get("WIRETRACE_REGENERATE") == "1" or not GOLDEN.exists():
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(html, encoding="utf-8")
+    assert html == GOLDEN.read_text(encoding="utf-8"), "report HTML changed: regenerate and review the diff"

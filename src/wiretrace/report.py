@@ -77,7 +77,7 @@ def select_stories(reader: Reader, story_ids: Sequence[str]) -> tuple[list[Story
 
 
 def render_report(
-    store: Store, story_ids: Sequence[str] = (), title: str = "wiretrace report"
+    store: Store, story_ids: Sequence[str] = (), title: str = "wiretrace report", generated: str | None = None
 ) -> tuple[str, list[StoryView], list[str]]:
     """The report's HTML text for the named stories (every story when none is named).
 
@@ -85,6 +85,7 @@ def render_report(
         store: an open store.
         story_ids: stories to include, in this order; empty for all.
         title: the page title.
+        generated: the time shown as the report's date (default: now, UTC).
     Returns:
         (html, the story views rendered, story ids that were not found).
     Example:
@@ -118,7 +119,7 @@ def render_report(
             csp=csp,
             version=version,
             db=Path(store.path).name,
-            generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            generated=generated or dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             empty_note=empty,
             stale_note=stale,
             article_href=lambda article_id: f"#article-{article_id}",
