@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from wiretrace import export as export_module
@@ -39,7 +40,8 @@ DEFAULT_DB = Path("wiretrace.duckdb")
 
 def fail(message: str, code: int = 2) -> None:
     """Print an error with its fix and exit."""
-    err.print(f"[bold red]error:[/] {message}")
+    # escaped: messages name settings like [ingest] and extras like wiretrace[ray], not markup
+    err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -148,9 +150,20 @@ def analyze(
     config: ConfigOption = None,
     field: FieldOption = None,
     as_json: JsonOption = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="embedded (the DuckDB store) or ray (Ray Data, writes Parquet).")
+    ] = "embedded",
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster to use (default: start a local one).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the Parquet tables (--engine ray).")
+    ] = None,
 ) -> None:
     """Ingest PATHS (if any), then run every analysis stage over the store and summarise."""
     settings = settings_from(config, _field_overrides(field or []))
+    if engine != "embedded":
+        _analyze_ray(engine, paths or [], out, address, settings, as_json)
     with open_store(db) as store:
         result = _ingest(paths, store, settings) if paths else IngestResult()
         summary = pipeline.analyze(store, settings)
@@ -176,6 +189,58 @@ def analyze(
             console.print(note)
         _print_rejections(result.rejections)
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _analyze_ray(
+    engine: str, paths: list[str], out: Path | None, address: str | None, settings: Settings, as_json: bool
+) -> None:
+    """``analyze --engine ray``: the pipeline on Ray Data, tables written as Parquet to ``out``."""
+    from wiretrace import scale
+
+    if engine != "ray":
+        fail(f"unknown --engine {engine!r}; valid: embedded, ray")
+    if not paths or out is None:
+        fail("--engine ray needs input PATH... and --out DIR (then `wiretrace import DIR --db FILE`)")
+    try:
+        result = scale.analyze_ray(paths, str(out), settings, scale.ScaleOptions(address=address))
+    except scale.ScaleError as error:
+        fail(str(error))
+        raise
+    if as_json:
+        print_json({"out": result.out, "counts": result.counts, "seconds": result.seconds,
+                    "rejections": [r.__dict__ for r in result.rejections]})
+    else:
+        table = Table(title=f"wiretrace analysis on Ray, Parquet tables in {out}", title_justify="left")
+        table.add_column("records")
+        table.add_column("count", justify="right")
+        for name, count in result.counts.items():
+            table.add_row(name, str(count))
+        console.print(table)
+        console.print(f"load them into a store with: wiretrace import {out} --db wiretrace.duckdb")
+        _print_rejections(result.rejections)
+    raise typer.Exit(1 if result.rejections else 0)
+
+
+@app.command("import")
+def import_command(
+    folder: Annotated[Path, typer.Argument(help="Folder of Parquet tables (analyze --engine ray --out).")],
+    db: DbOption = DEFAULT_DB,
+    as_json: JsonOption = False,
+) -> None:
+    """Load Parquet tables written by `analyze --engine ray` (or `export --format parquet`) into the store."""
+    from wiretrace.importer import ImportFailed, import_parquet
+
+    with open_store(db) as store:
+        try:
+            result = import_parquet(folder, store)
+        except ImportFailed as error:
+            fail(str(error))
+            raise
+    if as_json:
+        print_json({"read": result.read, "stored": result.stored})
+    else:
+        read = ", ".join(f"{count} {name}" for name, count in result.read.items() if count)
+        console.print(f"imported {read or 'no records'} from {folder} into {db}")
 
 
 @app.command("export")
