@@ -194,3 +194,8 @@ def test_ambiguous_country_names_never_speak_for_a_government(registry):
     assert registry.country_named("Georgia") is None  # a US state, a sports team
     assert registry.country_named("Tbilisi").code == "GE"
     assert registry.lookup("Georgian defence ministry").country == "GE"
+
+
+def test_hyphenated_compounds_name_no_source(registry):
+    text = "A spokesman for the UN-recognised government and Iran-backed fighters spoke to Reuters."
+    assert [m.source.source_id for m in registry.find_in_text(text)] == ["reuters"]

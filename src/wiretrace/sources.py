@@ -175,6 +175,11 @@ def _case_compatible(written: str, found: str) -> bool:
     return True
 
 
+def _compound_prefix(text: str, end: int) -> bool:
+    """Whether a match ends inside a hyphenated compound: "UN-recognised", "Iran-backed" name no source."""
+    return end + 1 < len(text) and text[end] in "-\u2010\u2011" and text[end + 1].isalpha()
+
+
 def _alternation(phrases: Iterable[str]) -> str:
     """A regex alternation of normalised phrases, longest first so the longest form wins."""
     unique = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
@@ -456,6 +461,8 @@ class SourceRegistry:
             for match in self._alias_pattern.finditer(normalised):
                 start, end = offsets[match.start()], offsets[match.end() - 1] + 1
                 found = text[start:end]
+                if _compound_prefix(text, end):
+                    continue
                 for written, source in self._text_aliases.get(match.group(0), []):
                     if _case_compatible(written, found):
                         candidates.append((start, end, 1, source))
@@ -463,7 +470,7 @@ class SourceRegistry:
         for match in self._structural_pattern.finditer(normalised):
             start, end = offsets[match.start()], offsets[match.end() - 1] + 1
             structural = self._structural(match, text[start:end])
-            if structural is not None:
+            if structural is not None and not _compound_prefix(text, end):
                 candidates.append((start, end, 0, structural))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
         chosen: list[SourceMention] = []
