@@ -195,7 +195,7 @@ def variants(key: str, rules: Rules) -> list[str]:
     """Spelling variants of a normalised key by the rule pairs, nearest first, ``key`` excluded.
 
     Example:
-        variants("kurilovka", load_rules())  # contains "kurylivka"
+        variants("ivanovka", load_rules())  # contains "ivanivka"
     """
     seen = {key}
     frontier = [key]
@@ -246,7 +246,7 @@ class Gazetteer:
 
     Example:
         gaz = get_gazetteer()
-        [e.name for e in gaz.lookup_exact("kupiansk")]
+        [gaz.names[r] for r in gaz.lookup_exact("sloviansk")]
     """
 
     def __init__(self, state: dict[str, Any], rules: Rules) -> None:

@@ -240,7 +240,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
                 ]
                 found_kind = next((k for k, words in kinds if word in words), "")
                 if found_kind and word not in gaz.rules.capitalised_only:
-                    # "the Kharkiv region", "the Volga river": the lower-case designator belongs to the name
+                    # "the Sumy region", "the Volga river": the lower-case designator belongs to the name
                     designator = found_kind
                     tokens = [*tokens[:hi], (tokens[hi - 1][1] + 1, tokens[hi - 1][1] + 1 + len(word), word)]
                     hi += 1
