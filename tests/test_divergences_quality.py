@@ -138,3 +138,17 @@ def test_all_four_seed_gold_divergences_are_found(seeds_run):
     assert any(
         d.kind == "name_variant" and not d.conflict and {d.value_a, d.value_b} == spellings for d in found
     ), "the two spellings of one place, as a variant"
+
+
+def test_input_order_does_not_change_what_is_reported(planted_run):
+    _, found = planted_run
+    gold = json.loads((CORPUS / "gold.json").read_text(encoding="utf-8"))
+    articles = [_read(p) for p in sorted(CORPUS.glob("*.txt"), reverse=True)]
+    sentences = [s for a in articles for s in segment.segment(a)][::-1]
+    stories = [
+        make(Story, story_id=name, article_ids=tuple(spec["articles"]), likely_original=spec["original"])
+        for name, spec in reversed(gold["stories"].items())
+    ]
+    pairs = [make(Pair, article_a=a, article_b=b, kind=kind) for a, b, kind in reversed(gold["pairs"])]
+    shuffled = find_divergences(DivergenceInput(articles, sentences, stories, pairs)).divergences
+    assert shuffled == found

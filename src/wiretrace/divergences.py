@@ -228,7 +228,14 @@ def _rewrite_numbers(
     """
     members = set(order)
     rank = {a: i for i, a in enumerate(order)}  # compare against the earliest versions first
-    for pair in sorted(pairs, key=lambda p: sorted(rank.get(a, 999) for a in (p.article_a, p.article_b))):
+    for pair in sorted(
+        pairs,
+        key=lambda p: (
+            sorted(rank.get(a, 999) for a in (p.article_a, p.article_b)),
+            p.article_a,
+            p.article_b,
+        ),
+    ):
         if pair.kind not in _COPY_KINDS or pair.article_a not in members or pair.article_b not in members:
             continue
         side_a = _Side(pair.article_a, 0, articles[pair.article_a].text)
@@ -533,8 +540,15 @@ def find_divergences(
             continue
         aligned = _aligned_pairs(story, order, sentences, data.alignments, settings.sentence_similarity)
         rank = {a: i for i, a in enumerate(order)}
+        # a total order, so the first of several equivalent comparisons never depends on input order
         aligned.sort(
-            key=lambda pair: sorted((rank.get(pair[0].article_id, 999), rank.get(pair[1].article_id, 999)))
+            key=lambda pair: (
+                sorted((rank.get(pair[0].article_id, 999), rank.get(pair[1].article_id, 999))),
+                pair[0].article_id,
+                pair[0].index,
+                pair[1].article_id,
+                pair[1].index,
+            )
         )
         subjects.prefetch(s for pair in aligned if actors.may_differ_in_actor(*pair) for s in pair)
         for s_a, s_b in aligned:
