@@ -416,8 +416,20 @@ def provenance_command(
     if as_json:
         print_json(view.to_json())
         return
-    for row in view.independence:
+    # a story lists its groups: show those carried by several articles or backed by several origins
+    shown = [
+        r
+        for r in view.independence
+        if view.scope != "story"
+        or r.scope == "story"
+        or r.articles > 1
+        or r.label in ("one_party", "independently_corroborated")
+    ]
+    for row in shown:
         console.print(f"[bold]{row.scope} {row.scope_id}[/]: {row.label} - {row.summary}")
+    if len(shown) < len(view.independence):
+        hidden = len(view.independence) - len(shown)
+        console.print(f"({hidden} groups found in one article and backed by one source or none not shown)")
     table = Table(title=f"provenance chains ({view.scope} {ident})", title_justify="left")
     for column in ("claim", "article", "speaker", "affiliation", "via", "outlet", "party", "content"):
         table.add_column(column, overflow="fold")
