@@ -41,7 +41,6 @@ from wiretrace.records import (
 from wiretrace.sources import Source, SourceRegistry, get_registry, normalise
 
 COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
-_SOURCING_RANK = {"named": 3, "anonymous": 2, "vague": 1, "none": 0}
 _PRONOUNS = frozenset("he she they it we i him her them us who".split())
 # speaker affiliations come from bodies and governments, not from outlets that merely carry words
 _AFFILIATION_KINDS = frozenset({"official_body", "armed_group", "international_body", "state_agency"})

@@ -575,19 +575,3 @@ def get_registry(sources_file: str | Path | None = None) -> SourceRegistry:
         get_registry().lookup("the Associated Press").source_id   # 'ap'
     """
     return _cached(str(Path(sources_file).expanduser().resolve()) if sources_file else "")
-
-
-def unknown_source(name: str) -> Source:
-    """A placeholder for an outlet the registry does not know: reported as unknown, never guessed."""
-    return Source(
-        source_id="unknown:" + normalise(name).replace(" ", "_"),
-        name=name,
-        aliases=(),
-        country="",
-        country_name="",
-        ownership="unknown",
-        kind="unknown_site",
-        body="",
-        domains=(),
-        parent="",
-    )
