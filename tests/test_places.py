@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from wiretrace import segment
 from wiretrace.config import PlacesSettings
 from wiretrace.gazetteer import distance_km, get_gazetteer, load_rules, normalize, skeleton, variants
@@ -179,3 +182,20 @@ def test_settings_control_confidence_labels() -> None:
     result = _resolve("Flooding hit Springfield on Monday.", settings=strict)
     mention = next(m for m in result.mentions if m.text == "Springfield")
     assert mention.status == "ambiguous" and mention.place_id
+
+
+def test_adjectival_region_names_resolve_to_the_region() -> None:
+    result = _resolve("Shelling was reported across Poltavska oblast and in the Belgorodskaya oblast.")
+    _, poltava = _place_of(result, "Poltavska oblast")
+    _, belgorod = _place_of(result, "Belgorodskaya oblast")
+    assert poltava is not None and poltava.kind == "admin1" and poltava.country_code == "UA"
+    assert belgorod is not None and belgorod.kind == "admin1" and belgorod.country_code == "RU"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_any_text_yields_mentions_within_the_text_never_a_crash(text: str) -> None:
+    result = _resolve(text)
+    for mention in result.mentions:
+        assert text[mention.start : mention.end] == mention.text
+        assert (mention.place_id == "") == (mention.status == "unresolved")

@@ -73,6 +73,8 @@ class Rules:
     region_words: frozenset[str]
     district_words: frozenset[str]
     capitalised_only: frozenset[str]
+    adjectival_suffixes: tuple[str, ...]
+    stem_endings: tuple[str, ...]
     feature_words: frozenset[str]
     source_hash: str
 
@@ -123,6 +125,8 @@ def load_rules(path: str | Path | None = None) -> Rules:
         region_words=frozenset(data.get("designators", {}).get("region", ())),
         district_words=frozenset(data.get("designators", {}).get("district", ())),
         capitalised_only=frozenset(data.get("designators", {}).get("capitalised_only", ())),
+        adjectival_suffixes=tuple(data.get("designators", {}).get("adjectival_suffixes", ())),
+        stem_endings=tuple(data.get("designators", {}).get("stem_endings", ("",))),
         feature_words=frozenset(data.get("designators", {}).get("feature", ())),
         source_hash=hashlib.sha256(raw).hexdigest()[:16],
     )

@@ -291,6 +291,20 @@ def _without_article(key: str) -> str:
     return " ".join(w for w in key.split() if w not in ARTICLES)
 
 
+def _adjectival_stems(key: str, gaz: Gazetteer) -> list[int]:
+    """Places named by the stem of an adjectival region name ("poltavska" -> "poltava")."""
+    words = key.split()
+    rows: list[int] = []
+    for suffix in gaz.rules.adjectival_suffixes:
+        if words and words[-1].endswith(suffix) and len(words[-1]) > len(suffix) + 2:
+            stem = words[-1][: -len(suffix)]
+            for ending in gaz.rules.stem_endings:
+                rows.extend(gaz.lookup_exact(" ".join([*words[:-1], stem + ending])))
+            if rows:
+                break
+    return rows
+
+
 def candidates(span: Span, gaz: Gazetteer) -> tuple[list[int], dict[int, str]]:
     """Gazetteer rows for a span and how each matched: exact, variant, skeleton, prefix_dropped, feature.
 
@@ -309,6 +323,9 @@ def candidates(span: Span, gaz: Gazetteer) -> tuple[list[int], dict[int, str]]:
         key = bare or key  # "the X River" where X is only a town name: places named X
     for r in gaz.lookup_exact(key):
         matches.setdefault(r, "exact")
+    if span.designator == "region" and not matches:
+        for r in _adjectival_stems(key, gaz):
+            matches.setdefault(r, "variant")
     for variant in variants(key, gaz.rules):
         for r in gaz.lookup_exact(variant):
             matches.setdefault(r, "variant")
