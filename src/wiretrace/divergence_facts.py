@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -464,6 +465,41 @@ def similar(text_a: str, text_b: str) -> float:
     dice = 2 * len(words_a & words_b) / (len(words_a) + len(words_b)) if words_a and words_b else 0.0
     characters = (fuzz.token_set_ratio(text_a, text_b) + fuzz.token_sort_ratio(text_a, text_b)) / 200.0
     return (characters + dice) / 2
+
+
+def is_spelling_variant(a: str, b: str, skeleton_a: str, skeleton_b: str, min_ratio: float) -> bool:
+    """Whether two different spellings denote one name (transliteration or diacritics).
+
+    Word by word: every word that differs must be a spelling of its counterpart (same
+    transliteration skeleton, or one edit apart with the same first letter), never a related
+    word ("Russia" / "Russian") or another word ("North" / "South Korea").
+    """
+    if _plain(a) == _plain(b):
+        return False  # the same name in other capitals or quote marks
+    fold_a, fold_b = fold(a), fold(b)
+    if fold(_plain(a)) == fold(_plain(b)):
+        return True  # diacritics only ("Galați" / "Galati")
+    if any(c.isdigit() for c in a + b):
+        return False  # handles, codes and numbered names are not transliterated
+    words_a, words_b = skeleton_a.split(), skeleton_b.split()
+    if len(words_a) != len(words_b) or len(skeleton_a) < 5:
+        return False
+    for word_a, word_b in zip(words_a, words_b, strict=True):
+        if word_a == word_b:
+            continue
+        same_start = word_a[:1] == word_b[:1] or {word_a[:1], word_b[:1]} <= set(
+            "ijy"
+        )  # Yuri / Iouri / Jurij
+        if word_a.startswith(word_b) or word_b.startswith(word_a) or not same_start:
+            return False  # "Russia" / "Russian", "Ivanov" / "Ivanova", "North" / "South"
+        if min(len(word_a), len(word_b)) < 4 or Levenshtein.distance(word_a, word_b) > 1:
+            return False
+    return fuzz.ratio(fold_a, fold_b) >= min_ratio
+
+
+def _plain(name: str) -> str:
+    """A name without case or punctuation differences ("New Year’s Eve" = "new year's eve")."""
+    return "".join(c for c in name.casefold() if c.isalnum() or c.isspace())
 
 
 def has_cue(text: str) -> bool:

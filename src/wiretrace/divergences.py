@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from wiretrace import divergence_actors as actors
 from wiretrace import divergence_facts as facts
@@ -205,12 +204,12 @@ def compare_names(
     words_a, words_b = fact_a.value.split(), fact_b.value.split()
     if len(words_a) != len(words_b) or not set(words_a) & set(words_b):
         return
-    if _is_variant(
+    if facts.is_spelling_variant(
         fact_a.value,
         fact_b.value,
         facts.skeleton(fact_a.value, lexicon),
         facts.skeleton(fact_b.value, lexicon),
-        settings,
+        settings.variant_similarity,
     ):
         return  # a spelling variant: reported once per story as such
     out.add(
@@ -327,41 +326,6 @@ def _acronym_divergences(
             seen.append((article_id, fact))
 
 
-def _is_variant(a: str, b: str, skeleton_a: str, skeleton_b: str, settings: DivergencesSettings) -> bool:
-    """Whether two different spellings denote one name (transliteration or diacritics).
-
-    Word by word: every word that differs must be a spelling of its counterpart (same
-    transliteration skeleton, or one edit apart with the same first letter), never a related
-    word ("Russia" / "Russian") or another word ("North" / "South Korea").
-    """
-    if _plain(a) == _plain(b):
-        return False  # the same name in other capitals or quote marks
-    fold_a, fold_b = facts.fold(a), facts.fold(b)
-    if facts.fold(_plain(a)) == facts.fold(_plain(b)):
-        return True  # diacritics only ("Galați" / "Galati")
-    if any(c.isdigit() for c in a + b):
-        return False  # handles, codes and numbered names are not transliterated
-    words_a, words_b = skeleton_a.split(), skeleton_b.split()
-    if len(words_a) != len(words_b) or len(skeleton_a) < 5:
-        return False
-    for word_a, word_b in zip(words_a, words_b, strict=True):
-        if word_a == word_b:
-            continue
-        same_start = word_a[:1] == word_b[:1] or {word_a[:1], word_b[:1]} <= set(
-            "ijy"
-        )  # Yuri / Iouri / Jurij
-        if word_a.startswith(word_b) or word_b.startswith(word_a) or not same_start:
-            return False  # "Russia" / "Russian", "Ivanov" / "Ivanova", "North" / "South"
-        if min(len(word_a), len(word_b)) < 4 or Levenshtein.distance(word_a, word_b) > 1:
-            return False
-    return fuzz.ratio(fold_a, fold_b) >= settings.variant_similarity
-
-
-def _plain(name: str) -> str:
-    """A name without case or punctuation differences ("New Year’s Eve" = "new year's eve")."""
-    return "".join(c for c in name.casefold() if c.isalnum() or c.isspace())
-
-
 def _name_variants(
     story_id: str,
     order: list[str],
@@ -384,7 +348,12 @@ def _name_variants(
     representatives: list[str] = []
     for b in first:
         a = next(
-            (r for r in representatives if _is_variant(r, b, skeletons[r], skeletons[b], settings)), None
+            (
+                r
+                for r in representatives
+                if facts.is_spelling_variant(r, b, skeletons[r], skeletons[b], settings.variant_similarity)
+            ),
+            None,
         )
         if a is None:
             representatives.append(b)
