@@ -156,3 +156,10 @@ def test_places_and_events_commands_and_geojson_export(tmp_path) -> None:
     feature = next(f for f in collection["features"] if f["properties"]["name"] == "Lashio")
     assert feature["geometry"]["coordinates"] == [lashio["lon"], lashio["lat"]]
     assert feature["properties"]["mention_count"] == 2
+
+
+def test_same_place_months_apart_are_two_events() -> None:
+    spring = _article("a", "Rebels captured Goma on March 3, the army said.")
+    summer = _article("b", "Rebels captured Goma on July 20, the army said.")
+    events = [e for e in _ledger([spring, summer]) if e.event_type == "territorial_control"]
+    assert len(events) == 2 and len({e.group_id for e in events}) == 2

@@ -53,6 +53,7 @@ _SAYS = re.compile(
     r"alleges|insisted|denied|denies)\b"
 )
 _PLACE_ORDER = {"city": 0, "feature": 1, "admin1": 2, "country": 3}
+_SAME_EVENT_DAYS = 7  # reports of one type at one place this close in time are one event
 
 
 class EventsError(Exception):
@@ -373,15 +374,47 @@ def _article_events(
     return out
 
 
+def _by_date(members: list[dict[str, object]]) -> list[tuple[str, list[dict[str, object]]]]:
+    """Split one type-and-place group where day-precise dates lie more than a week apart.
+
+    A capture of a town reported in March and another in June are two events; reports
+    without a day-precise date join the earliest part.
+    """
+    dated = (
+        sorted(
+            (date.fromisoformat(str(m["date"])), m)
+            for m in members
+            if m["date_precision"] == "day" and m["date"] and len(str(m["date"])) == 10
+        )
+        if members
+        else []
+    )
+    parts: list[tuple[date, list[dict[str, object]]]] = []
+    for day, member in dated:
+        if parts and (day - parts[-1][0]).days <= _SAME_EVENT_DAYS:
+            parts[-1][1].append(member)
+        else:
+            parts.append((day, [member]))
+    undated = [m for m in members if not any(m is d for _, d in dated)]
+    if not parts:
+        return [("", undated)]
+    parts[0][1].extend(undated)
+    return [(first.isoformat() if i else "", part) for i, (first, part) in enumerate(parts)]
+
+
 def _with_status(drafts: list[dict[str, object]]) -> list[Event]:
     """Group drafts by type and place, give each group a status, and make the records."""
     groups: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
     for draft in drafts:
         place = str(draft["place_id"]) or f"sentence:{draft['event_id']}"
         groups[(str(draft["event_type"]), place)].append(draft)
+    split: dict[tuple[str, str, str], list[dict[str, object]]] = {}
+    for (event_type, place), members in groups.items():
+        for first_day, part in _by_date(members):
+            split[(event_type, place, first_day)] = part
     events: list[Event] = []
-    for (event_type, place), members in sorted(groups.items()):
-        group_id = hashlib.sha1(f"{event_type}:{place}".encode()).hexdigest()[:12]
+    for (event_type, place, first_day), members in sorted(split.items()):
+        group_id = hashlib.sha1(f"{event_type}:{place}:{first_day}".encode()).hexdigest()[:12]
         disputing = [m for m in members if m["negated"] or m["disputes"]]
         claimants = {str(m["claimant"]) for m in members if m["claimant_kind"] != "article"}
         affiliations = {str(m["claimant_affiliation"]) for m in members if m["claimant_affiliation"]}
