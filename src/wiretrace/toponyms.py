@@ -40,7 +40,7 @@ _OF_CUE_HEADS = frozenset(
 )
 _CUE_NOUNS = frozenset(
     """village town city settlement capital suburb hamlet outskirts district region
-    municipality port township""".split()
+    municipality port township island province county state oblast governorate""".split()
 )
 _GENERIC_LEADS = frozenset(
     """president prime minister mayor governor general colonel commander chief king queen
@@ -400,7 +400,10 @@ def accept(
     if word in nouns and not span.ner_label:
         # a dictionary word the entity model did not even see as a name ("Mission", "Victory")
         return "no", "dictionary word without place evidence"
-    if span.ner_label in {"ORG", "NORP"}:
+    if word in nouns and max((gaz.population[r] for r in rows), default=0) < 100_000:
+        # a dictionary word ("Republic", "Mission") names a place only with stronger evidence
+        return "no", "dictionary word without place evidence"
+    if span.ner_label in {"ORG", "NORP", "PART"}:
         return "context", f"gazetteer name tagged {span.ner_label}"
     if max((gaz.population[r] for r in rows), default=0) >= 100_000:
         return "context", "large place name"
@@ -441,7 +444,13 @@ def label_entities(
     ):
         for ent in doc.ents:
             start, end = sentence.start + ent.start_char, sentence.start + ent.end_char
+            if ent.text.lower().startswith("the "):
+                start += 4
             for span in by_sentence[(article_id, sentence.index)]:
                 if start <= span.start < end or span.start <= start < span.end:
-                    if not span.ner_label or ent.label_ in PLACE_LABELS:
-                        span.ner_label = ent.label_
+                    label = ent.label_
+                    if label in PLACE_LABELS and (start < span.start - 1 or end > span.end + 1):
+                        # a word inside a longer place name ("Republic" in "X People's Republic")
+                        label = "PART"
+                    if not span.ner_label or label in PLACE_LABELS:
+                        span.ner_label = label
