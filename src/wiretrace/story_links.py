@@ -28,7 +28,7 @@ _NOT_NAMES = frozenset(
     november december mr mrs ms dr breaking update updated read more photo video watch""".split()
 )
 _CREDIT = re.compile(
-    r"(?:according to|told|reported by|citing|cited by|quoted by|via|said in an interview with)\s+"
+    r"(?i:according to|told|reported by|citing|cited by|quoted by|via|speaking to|in an interview with)\s+"
     r"(?:the\s+)?((?:[A-Z][\w.\-]*|[A-Z]{2,})(?:\s+[A-Z][\w.\-]*){0,3})"
     r"|\(([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2})\)"
     r"|((?:[A-Z][\w.\-]*)(?:\s+[A-Z][\w.\-]*){0,3})\s+(?:contributed to this report|first reported)"
@@ -180,6 +180,7 @@ def _linkage(members: list[int], scores: dict[tuple[int, int], float], threshold
 
 _MEDIA_KINDS = frozenset({"wire_agency", "state_agency", "newspaper", "broadcaster", "aggregator"})
 _AGENCIES: set[str] = set()  # source ids of wire and state agencies, filled with the registry
+_NAMES: dict[str, str] = {}  # source id -> display name, filled with the registry
 
 
 def _resolve_sources(
@@ -203,6 +204,7 @@ def _resolve_sources(
             return (name or "").strip().lower(), False
         if source.kind in ("wire_agency", "state_agency"):
             _AGENCIES.add(source.source_id)
+        _NAMES[source.source_id] = source.name
         return source.source_id, source.kind in _MEDIA_KINDS
 
     outlets = [key(a.outlet, a.url)[0] if (a.outlet or a.url) else "" for a in articles]
@@ -265,8 +267,9 @@ def rank_originals(
             points[i] += 1.5 * inflow[i] / most
             if inflow[i] == most:
                 reasons[i].append(f"{inflow[i]} sentences of {sources[i]} other article(s) align with it")
-        if not outlets[i] and credits[i]:
-            reasons[i].append("names its own source: " + ", ".join(credits[i][:3]))
+        if media[i]:
+            # it credits another outlet: the original may lie outside this corpus
+            reasons[i].append("credits " + ", ".join(_NAMES.get(m, m) for m in sorted(media[i])[:3]))
     order = sorted(range(n), key=lambda i: (-points[i], stamps[i] or "~", articles[i].article_id))
     top = order[0]
     return order, reasons[top] or ["no date, credit or alignment evidence: first by id"]
