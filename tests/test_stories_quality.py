@@ -22,23 +22,26 @@ from wiretrace.records import Article
 from wiretrace.stories import StoriesResult, build_stories
 
 CORPUS = Path(__file__).parent / "data" / "stories" / "labelled.json"
+# written after the stage was tuned on CORPUS (it then scored B-cubed 0.896, ARI 0.774; two scale
+# constants were changed after that, see docs/decisions.md)
+HELD_OUT = Path(__file__).parent / "data" / "stories" / "heldout.json"
 SHARED = (Path(__file__).parents[1] / ".." / "shared").resolve()
 
 # floors measured on the corpus; raise them, never lower them
-FLOOR_BCUBED_F1 = 0.97
-FLOOR_ARI = 0.95
-FLOOR_PAIR_KIND_ACCURACY = 0.91
+FLOOR_BCUBED_F1 = 0.99
+FLOOR_ARI = 0.99
+FLOOR_PAIR_KIND_ACCURACY = 0.99
 FLOOR_STORYLINE_F1 = 1.0
 _CLOSENESS = {"wire": 0, "copy": 0, "near_copy": 1, "rewrite": 2, "same_event": 3}
 _KIND_BY_CLOSENESS = ("copy", "near_copy", "rewrite", "same_event")
 
 
-def load_corpus() -> tuple[list[Article], dict[str, dict[str, str | None]]]:
+def load_corpus(path: Path = CORPUS) -> tuple[list[Article], dict[str, dict[str, str | None]]]:
     """Articles and their gold labels."""
-    data = json.loads(CORPUS.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
     articles = [
         Article(
-            a["id"], a["text"], a["title"], None, a["outlet"], None, a["published"], str(CORPUS), None, "json"
+            a["id"], a["text"], a["title"], None, a["outlet"], None, a["published"], str(path), None, "json"
         )
         for a in data["articles"]
     ]
@@ -115,9 +118,9 @@ def storyline_f1(result: StoriesResult, labels: dict[str, dict[str, str | None]]
     return 2 * precision * recall / (precision + recall)
 
 
-@pytest.fixture(scope="module")
-def labelled() -> tuple[StoriesResult, dict[str, dict[str, str | None]]]:
-    articles, labels = load_corpus()
+@pytest.fixture(scope="module", params=[CORPUS, HELD_OUT], ids=["labelled", "held-out"])
+def labelled(request: pytest.FixtureRequest) -> tuple[StoriesResult, dict[str, dict[str, str | None]]]:
+    articles, labels = load_corpus(request.param)
     return build_stories(articles, segment.segment_all(articles), StoriesSettings()), labels
 
 
@@ -161,7 +164,7 @@ def test_likely_original_is_the_wire_item(
             checked += 1
             assert story.likely_original == wires[0], (story.story_id, story.original_reasons)
             assert story.original_reasons
-    assert checked >= 4
+    assert checked >= 3
 
 
 def _seed_articles() -> tuple[list[Article], dict[str, object]]:
@@ -216,7 +219,7 @@ def test_beats_tfidf_average_linkage_at_its_best_threshold(
     from wiretrace.story_links import cluster_average_linkage
 
     result, labels = labelled
-    articles, _ = load_corpus()
+    articles = [a for path in (CORPUS, HELD_OUT) for a in load_corpus(path)[0] if a.article_id in labels]
     gold = {a: str(label["story"]) for a, label in labels.items()}
     scores = _tfidf_cosine([a.text for a in articles])
     baseline = 0.0

@@ -43,9 +43,9 @@ class StoriesSettings:
     align_min_score: float = 0.55  # sentence pairs scoring below are not aligned
     rewrite_aligned_fraction: float = 0.5  # share of the shorter article aligned: rewrite
     same_story_score: float = 0.2  # average pair evidence needed to merge two clusters
-    candidate_min_cosine: float = 0.45  # article embedding cosine at or below which topics differ
+    candidate_min_cosine: float = 0.4  # article embedding cosine at or below which topics differ
     full_topic_cosine: float = 0.8  # cosine at and above which topics fully agree
-    full_entity_overlap: float = 0.3  # weighted name overlap counted as full agreement
+    full_entity_overlap: float = 0.2  # weighted name overlap counted as full agreement
     max_story_days: float = 3.0  # dated articles further apart are never one story
     block_max_articles: int = 200  # names shared by more articles than this do not propose pairs
     storyline_min_cosine: float = 0.55  # story centroid cosine needed for one storyline
