@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-_CACHE_FORMAT = 6  # bump when the index layout changes
+_CACHE_FORMAT = 7  # bump when the index layout changes
 _CITY_FILES = (
     (15000, "cities15000.json"),
     (5000, "cities5000.json"),
@@ -406,7 +406,9 @@ def _build(min_population: int, rules: Rules) -> dict[str, Any]:
     region_pop: dict[str, list[Any]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0, ""])
     country_pop: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for city in cities.values():
-        if int(city.get("population") or 0) < min_population:
+        population = int(city.get("population") or 0)
+        # GeoNames keeps administrative seats of unknown population (0) in its 500+ file: keep them too
+        if population < min_population and (population > 0 or min_population > 500):
             continue
         cc, a1 = city["countrycode"], str(city.get("admin1code") or "")
         pop = int(city.get("population") or 0)

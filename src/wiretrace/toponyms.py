@@ -283,7 +283,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
     return spans
 
 
-_CONSONANT_MIN_RATIO = 60.0
+_CONSONANT_MIN_RATIO = 75.0  # similarity of the skeletons, 0-100
 
 
 def _without_article(key: str) -> str:
@@ -334,9 +334,9 @@ def candidates(span: Span, gaz: Gazetteer) -> tuple[list[int], dict[int, str]]:
     words = key.split()
     if not matches:
         # same consonants is loose: keep only names that also read alike (Hodeidah ~ Al Hudaydah)
-        plain = _without_article(key)
+        plain = gaz.skeleton_of(_without_article(key))
         for r in gaz.lookup_consonants(key):
-            if fuzz.ratio(plain, _without_article(gaz.main_keys[r])) >= _CONSONANT_MIN_RATIO:
+            if fuzz.ratio(plain, gaz.skeleton_of(_without_article(gaz.main_keys[r]))) >= _CONSONANT_MIN_RATIO:
                 matches.setdefault(r, "consonants")
     if not matches and len(words) > 1 and gaz.skeleton_of(words[0]) in gaz.rules.droppable_prefixes:
         rest = " ".join(words[1:])
