@@ -21,7 +21,7 @@ from typing import Any
 from wiretrace.attribution import Draft, SpeakerInfo, attributions, canonical_outlet, name_runs
 from wiretrace.config import ClaimsSettings
 from wiretrace.lexicon import Lexicon, load_lexicon
-from wiretrace.quotes import Quote, scan_quotes
+from wiretrace.quotes import Quote, QuoteScan, scan_quotes
 from wiretrace.records import Article, Claim, ClaimNote, Sentence
 from wiretrace.speakers import ArticleSpeakers
 
@@ -168,17 +168,22 @@ def _attach_quotes(
 
 
 def _extract_one(
-    article: Article, sentences: list[Sentence], docs: dict[int, Any], lex: Lexicon, settings: ClaimsSettings
+    article: Article,
+    sentences: list[Sentence],
+    docs: dict[int, Any],
+    lex: Lexicon,
+    settings: ClaimsSettings,
+    scan: QuoteScan | None = None,
 ) -> ClaimsResult:
     """Claims of one article from its parsed sentences (``docs`` by sentence index)."""
     text = article.text
     notes: list[ClaimNote] = []
-    scan = scan_quotes(text)
+    scan = scan or scan_quotes(text)
     for problem in scan.problems:
         notes.append(
             ClaimNote(article.article_id, problem.start, problem.end, f"quote dropped: {problem.reason}")
         )
-    speech = [q for q in scan.quotes if not q.nested and q.words >= settings.min_quote_words]
+    speech = _speech_quotes(scan, settings)
     drafts: list[Draft] = []
     persons: list[tuple[int, str]] = []
     bodies: list[tuple[int, str]] = []
@@ -508,9 +513,19 @@ def _finalise(
     return claims
 
 
-def _needs_parse(sentence: Sentence, lex: Lexicon) -> bool:
-    """Only a sentence with a cue word can hold a parse-based attribution (quotes need a cue too)."""
-    return lex.trigger_pattern.search(sentence.text) is not None
+def _needs_parse(sentence: Sentence, lex: Lexicon, speech: list[Quote]) -> bool:
+    """True when a cue word stands outside the speech quotes: only then can the parse attribute.
+
+    Quotes need a cue too, and a cue inside someone's quoted words is theirs, never kept.
+    """
+    for match in lex.trigger_pattern.finditer(sentence.text):
+        if not _inside(sentence.start + match.start(), speech):
+            return True
+    return False
+
+
+def _speech_quotes(scan: QuoteScan, settings: ClaimsSettings) -> list[Quote]:
+    return [q for q in scan.quotes if not q.nested and q.words >= settings.min_quote_words]
 
 
 def _extract_batch(
@@ -534,9 +549,16 @@ def _extract_chunk(
     nlp = load_model(settings.model, settings.exclude_components)
     jobs: list[tuple[int, int]] = []  # (article number, sentence index)
     texts: list[str] = []
+    scans: list[QuoteScan | None] = []
     for number, article in enumerate(articles):
+        try:
+            scan: QuoteScan | None = scan_quotes(article.text)
+        except Exception:  # the article is reported by _extract_one; parse every cue sentence meanwhile
+            scan = None
+        scans.append(scan)
+        speech = _speech_quotes(scan, settings) if scan else []
         for sentence in sentences_by_article.get(article.article_id, []):
-            if len(sentence.text) <= settings.max_sentence_chars and _needs_parse(sentence, lex):
+            if len(sentence.text) <= settings.max_sentence_chars and _needs_parse(sentence, lex, speech):
                 jobs.append((number, sentence.index))
                 texts.append(_DATELINE.sub("", sentence.text, count=1))
     docs: list[dict[int, Any]] = [{} for _ in articles]
@@ -546,7 +568,12 @@ def _extract_chunk(
     for number, article in enumerate(articles):
         try:
             one = _extract_one(
-                article, sentences_by_article.get(article.article_id, []), docs[number], lex, settings
+                article,
+                sentences_by_article.get(article.article_id, []),
+                docs[number],
+                lex,
+                settings,
+                scans[number],
             )
         except Exception as error:  # one article must never fail the batch
             reason = f"article skipped by the claims stage: {type(error).__name__}: {error}"
