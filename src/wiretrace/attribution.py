@@ -578,6 +578,12 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
             continue  # "the reported attack", "footage confirming": modifiers, not reports
         subject = _subject(token, lex.form_lemma)
         speaker = _speaker_info(subject, base, doc.text) if subject is not None else None
+        if (
+            lemma in lex.evidence_verbs
+            and lemma in lex.animate_subject
+            and any(c.dep_ == "auxpass" for c in token.children)
+        ):
+            continue  # "was shown a red card", "was found dead": evidence verbs in the passive do not report
         if subject is not None and not _can_speak(subject, lemma, lex):
             continue  # "the efforts suggest", "the video highlights": things do not make claims
         content = _content_tokens(token, lemma, lex)

@@ -233,7 +233,8 @@ def _extract_one(
 
 # "MACAU (Reuters) - ", "WASHINGTON, Sept. 28 (UPI) -- ": wire datelines are not subjects
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'\u2019-]{1,40}(?:,[^()\n]{0,20})?\s*\([^()\n]{1,40}\)\s*[\u2013\u2014-]{1,2}\s*"
+    r"^([^\W\d_](?:[^\W\d_]|[ .'\u2019-]){1,40}?)(?:,[^()\n\u2013\u2014]{0,25})?"
+    r"\s*(?:\([^()\n]{1,40}\))?\s*[\u2013\u2014-]{1,2}\s+"
 )
 _LABEL = re.compile(
     r"[\"\u201c\u2018']?([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)"
@@ -513,6 +514,14 @@ def _finalise(
     return claims
 
 
+def _without_dateline(text: str) -> str:
+    """The sentence without a wire dateline ("GALATI, Nov 10 (Agency) - "): a place is not a subject."""
+    match = _DATELINE.match(text)
+    if match and match.group(1).isupper() and len(match.group(1)) >= 3:
+        return text[match.end() :]
+    return text
+
+
 def _needs_parse(sentence: Sentence, lex: Lexicon, speech: list[Quote]) -> bool:
     """True when a cue word stands outside the speech quotes: only then can the parse attribute.
 
@@ -560,7 +569,7 @@ def _extract_chunk(
         for sentence in sentences_by_article.get(article.article_id, []):
             if len(sentence.text) <= settings.max_sentence_chars and _needs_parse(sentence, lex, speech):
                 jobs.append((number, sentence.index))
-                texts.append(_DATELINE.sub("", sentence.text, count=1))
+                texts.append(_without_dateline(sentence.text))
     docs: list[dict[int, Any]] = [{} for _ in articles]
     for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
         docs[number][index] = doc

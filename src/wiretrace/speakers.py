@@ -58,6 +58,12 @@ def _word_in(word: str, text: str) -> bool:
     return word.lower() in _WORD.findall(text.lower())
 
 
+def _role_head(role: str) -> str:
+    """The noun a role is about: "chief economist at a bank" -> "economist"."""
+    words = _WORD.findall(role.lower().split(" of ")[0].split(" at ")[0].split(" for ")[0].split(",")[0])
+    return words[-1] if words else ""
+
+
 class ArticleSpeakers:
     """The sources of one article, resolved in reading order.
 
@@ -141,8 +147,8 @@ class ArticleSpeakers:
             return alias.group(1), role
         if info.names:
             name = max(info.names, key=len).translate(_QUOTE_MARKS)
-            role = clean_name(text.replace(name, " ").replace(" ,", ",")).strip(" ,")
-            role = re.sub(r"^(?:the\s+)?", "", role, flags=re.I)
+            pieces = [clean_name(piece) for piece in text.split(name)]
+            role = ", ".join(piece for piece in pieces if piece)
             return clean_name(name), role
         return clean_name(text), ""
 
@@ -219,7 +225,12 @@ class ArticleSpeakers:
 
     def _by_word(self, head: str, before: int, exclude: tuple[int, int]) -> Entity | None:
         """The latest entity whose name or role holds ``head`` ("the ministry", "the president")."""
-        candidates = [e for e in self.entities if _word_in(head, e.canonical) or _word_in(head, e.role)]
+        title = head in self.lex.title_words
+        candidates = [
+            e
+            for e in self.entities
+            if (e.kind == "person") == title and (_word_in(head, e.canonical) or _role_head(e.role) == head)
+        ]
         return self._latest(candidates, before, exclude)
 
     def _class_of(self, info: SpeakerInfo, anonymous_marker: bool) -> str:
@@ -234,6 +245,8 @@ class ArticleSpeakers:
             return "anonymous"
         if info.plural or head in lex.vague_heads and head not in lex.person_heads:
             return "vague"
+        if head in lex.info_nouns or head in lex.evidence_subjects:
+            return "vague"  # "according to a notice", "documents show": a paper with no author named
         if info.determiner in ("a", "an", "another", "one", "some"):
             return "anonymous"
         if head in lex.institution_heads:
