@@ -163,3 +163,10 @@ def test_same_place_months_apart_are_two_events() -> None:
     summer = _article("b", "Rebels captured Goma on July 20, the army said.")
     events = [e for e in _ledger([spring, summer]) if e.event_type == "territorial_control"]
     assert len(events) == 2 and len({e.group_id for e in events}) == 2
+
+
+def test_many_reports_of_one_day_group_without_error() -> None:
+    texts = [f"Rebels captured Goma on March {day}, source {n} said." for n, day in enumerate((3, 3, 4, 3))]
+    events = _ledger([_article(f"a{n}", text) for n, text in enumerate(texts)])
+    control = [e for e in events if e.event_type == "territorial_control"]
+    assert len(control) == 4 and len({e.group_id for e in control}) == 1

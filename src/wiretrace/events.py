@@ -381,22 +381,23 @@ def _by_date(members: list[dict[str, object]]) -> list[tuple[str, list[dict[str,
     A capture of a town reported in March and another in June are two events; reports
     without a day-precise date join the earliest part.
     """
-    dated = (
-        sorted(
-            (date.fromisoformat(str(m["date"])), m)
-            for m in members
-            if m["date_precision"] == "day" and m["date"] and len(str(m["date"])) == 10
-        )
-        if members
-        else []
-    )
+    dated: list[tuple[date, dict[str, object]]] = []
+    for member in members:
+        text = str(member["date"] or "")
+        if member["date_precision"] == "day" and len(text) == 10:
+            try:
+                dated.append((date.fromisoformat(text), member))
+            except ValueError:
+                continue  # an impossible date joins the undated
+    dated.sort(key=lambda item: item[0])  # stable: reports of one day keep their order
     parts: list[tuple[date, list[dict[str, object]]]] = []
     for day, member in dated:
         if parts and (day - parts[-1][0]).days <= _SAME_EVENT_DAYS:
             parts[-1][1].append(member)
         else:
             parts.append((day, [member]))
-    undated = [m for m in members if not any(m is d for _, d in dated)]
+    dated_ids = {id(member) for _day, member in dated}
+    undated = [m for m in members if id(m) not in dated_ids]
     if not parts:
         return [("", undated)]
     parts[0][1].extend(undated)
