@@ -224,3 +224,11 @@ def test_results_do_not_depend_on_batch_order() -> None:
     forward = extract_claims(articles, segment_all(articles), ClaimsSettings()).claims
     backward = extract_claims(articles[::-1], segment_all(articles), ClaimsSettings()).claims
     assert sorted(forward, key=lambda c: c.claim_id) == sorted(backward, key=lambda c: c.claim_id)
+
+
+def test_two_processes_give_the_same_claims_as_one() -> None:
+    articles = [_article(case["text"], f"p{i}") for i, case in enumerate(CASES[:6])]
+    sentences = segment_all(articles)
+    serial = extract_claims(articles, sentences, ClaimsSettings(processes=1)).claims
+    parallel = extract_claims(articles, sentences, ClaimsSettings(processes=2, parallel_min_articles=2)).claims
+    assert parallel == serial and serial

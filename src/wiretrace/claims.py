@@ -628,6 +628,7 @@ def extract_claims(
             (part, {a.article_id: sentences_by_article.get(a.article_id, []) for a in part}, settings)
         )
     result = ClaimsResult()
+    # the platform default (fork on Linux): spawn would re-run an unguarded caller's script in each worker
     with ProcessPoolExecutor(max_workers=processes) as pool:
         for one in pool.map(_worker, payloads):
             result.claims.extend(one.claims)
