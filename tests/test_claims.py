@@ -230,5 +230,7 @@ def test_two_processes_give_the_same_claims_as_one() -> None:
     articles = [_article(case["text"], f"p{i}") for i, case in enumerate(CASES[:6])]
     sentences = segment_all(articles)
     serial = extract_claims(articles, sentences, ClaimsSettings(processes=1)).claims
-    parallel = extract_claims(articles, sentences, ClaimsSettings(processes=2, parallel_min_articles=2)).claims
+    parallel = extract_claims(
+        articles, sentences, ClaimsSettings(processes=2, parallel_min_articles=2)
+    ).claims
     assert parallel == serial and serial
