@@ -423,6 +423,7 @@ def _according(
 ) -> list[Draft]:
     """Claims from 'according to X' (X may be a report carrying the real source)."""
     drafts = []
+    text = doc.text
     for token in doc:
         if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue
@@ -463,9 +464,9 @@ def _according(
             sentence_index=sentence_index,
             cue_start=p_start,
             cue_end=p_start + len("according to"),
-            cue=doc.text[token.idx : to.idx + len(to.text)],
+            cue=doc[token.i : to.i + 1].text,
             cue_class="report",
-            speaker=_source_info(source, pobj, base, doc.text),
+            speaker=_source_info(source, pobj, base, text),
             content_start=content[0],
             content_end=content[1],
         )
@@ -557,9 +558,10 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
         attributions(nlp("The plant will close, the company said."), load_lexicon(), 0, 0)[0].cue  # 'said'
     """
     _LEXICON[0] = lex
-    sent_end = base + len(doc.text.rstrip())
+    text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    sent_end = base + len(text.rstrip())
     drafts: list[Draft] = []
-    lowered = doc.text.lower()
+    lowered = text.lower()
     sentence_via = (
         _speaking_to(doc, lex, base)
         if any(w in lowered for w in ("speaking", "talking", "writing", "interview"))
@@ -577,7 +579,7 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
                 drafts.append(back)
             continue  # "the reported attack", "footage confirming": modifiers, not reports
         subject = _subject(token, lex.form_lemma)
-        speaker = _speaker_info(subject, base, doc.text) if subject is not None else None
+        speaker = _speaker_info(subject, base, text) if subject is not None else None
         if (
             lemma in lex.evidence_verbs
             and lemma in lex.animate_subject
@@ -639,7 +641,7 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
             and token.dep_ not in ("relcl", "acl")
             and not any(c.dep_ in ("dobj", "dative", "attr", "oprd", "acomp") for c in token.children)
         ):
-            draft.extra["fallback_content"] = _around(doc.text, base, window_start, window_end)
+            draft.extra["fallback_content"] = _around(text, base, window_start, window_end)
         draft.extra["subject_dep"] = subject.dep_ if subject is not None else ""
         draft.extra["outlet_subject"] = subject is not None and _outlet_like(subject, lex, False)
         drafts.append(draft)
