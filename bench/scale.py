@@ -1,0 +1,243 @@
+"""Embedded vs Ray-local on synthetic corpora: articles/s per stage and end to end, peak memory.
+
+Each run is a child process that samples the resident memory of its whole process tree (the
+Ray driver, raylet and workers, or the embedded path and its claims workers) every 0.2 s, so
+the peak includes everything the run started. Corpora come from ``scale_corpus`` (synthetic
+texts with planted copies and rewrites, plus one attributed statement per story family).
+
+Usage:
+    python bench/scale.py --sizes 10000 100000 --cpus 2
+    python bench/scale.py --sizes 1000000 --engines embedded --article-stages-only
+Prints one row per (engine, size) and writes the figures as JSON (--json FILE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+STAGES = [
+    ("segment", "segment_all"),
+    ("claims", "extract_claims"),
+    ("stories", "build_stories"),
+    ("provenance", "stage_outputs"),
+    ("divergences", "stage_outputs"),
+    ("events", "stage_outputs"),
+]
+
+
+class PeakMemory:
+    """Peak resident memory and CPU seconds of this process and its descendants (Linux /proc).
+
+    CPU time is what makes figures comparable on a shared machine: wall time there depends on
+    what else runs, CPU-seconds much less.
+    """
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.root = os.getpid()
+        self.peak = 0
+        self.cpu: dict[int, float] = {}  # pid -> user+system seconds, last seen
+        self.every = every
+        self.running = True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _tree_rss(self) -> int:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        cpu: dict[int, float] = {}
+        page = os.sysconf("SC_PAGE_SIZE")
+        ticks = os.sysconf("SC_CLK_TCK")
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                fields = stat[stat.rindex(")") + 2 :].split()
+                parents[int(entry)] = int(fields[1])
+                rss[int(entry)] = int(fields[21]) * page
+                cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+            except (OSError, ValueError, IndexError):
+                continue
+        tree, frontier = {self.root}, [self.root]
+        children: dict[int, list[int]] = {}
+        for pid, parent in parents.items():
+            children.setdefault(parent, []).append(pid)
+        while frontier:
+            for child in children.get(frontier.pop(), []):
+                if child not in tree:
+                    tree.add(child)
+                    frontier.append(child)
+        for pid in tree:
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu.get(pid, 0.0))
+        return sum(rss.get(pid, 0) for pid in tree)
+
+    def _sample(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, self._tree_rss())
+            time.sleep(self.every)
+
+    def stop(self) -> int:
+        self.running = False
+        self.thread.join()
+        return self.peak
+
+
+def _timed_stages(seconds: dict[str, float]) -> None:
+    """Wrap each stage function so the pipeline's calls to it are timed (embedded path only)."""
+    import importlib
+
+    for module_name, function_name in STAGES:
+        module = importlib.import_module(f"wiretrace.{module_name}")
+        original = getattr(module, function_name)
+
+        def timed(*args: Any, _f: Any = original, _name: str = module_name, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                seconds[_name] = seconds.get(_name, 0.0) + time.perf_counter() - start
+
+        setattr(module, function_name, functools.wraps(original)(timed))
+
+
+def child_embedded(files: list[str], work: Path, article_stages_only: bool) -> dict[str, Any]:
+    """Ingest and analyze in a fresh store; per-stage seconds."""
+    from wiretrace import pipeline
+    from wiretrace.config import Settings
+    from wiretrace.ingest import ingest_paths
+    from wiretrace.records import Article
+    from wiretrace.store import Store
+
+    seconds: dict[str, float] = {}
+    _timed_stages(seconds)
+    settings = Settings()
+    with Store(work / "embedded.duckdb") as store:
+        start = time.perf_counter()
+        ingest_paths(files, store, settings.ingest)
+        seconds["ingest"] = time.perf_counter() - start
+        start = time.perf_counter()
+        if article_stages_only:
+            articles = store.load(Article)
+            for first in range(0, len(articles), pipeline.BATCH_ARTICLES):
+                pipeline.article_stages(articles[first : first + pipeline.BATCH_ARTICLES], settings)
+            count = len(articles)
+        else:
+            count = pipeline.analyze(store, settings).counts["articles"]
+        seconds["analyze"] = time.perf_counter() - start
+    seconds["total"] = seconds["ingest"] + seconds["analyze"]
+    return {"articles": count, "seconds": seconds}
+
+
+def child_ray(files: list[str], work: Path, cpus: int) -> dict[str, Any]:
+    """Analyze on a local Ray cluster, then import into a store; per-phase seconds."""
+    from wiretrace.config import Settings
+    from wiretrace.importer import import_parquet
+    from wiretrace.scale import ScaleOptions, analyze_ray
+    from wiretrace.store import Store
+
+    start = time.perf_counter()
+    result = analyze_ray(files, str(work / "tables"), Settings(), ScaleOptions(num_cpus=cpus))
+    total = time.perf_counter() - start
+    seconds = dict(result.seconds)
+    seconds["startup_and_shutdown"] = total - sum(result.seconds.values())
+    start = time.perf_counter()
+    with Store(work / "ray.duckdb") as store:
+        import_parquet(work / "tables", store)
+    seconds["import"] = time.perf_counter() - start
+    seconds["total"] = total + seconds["import"]
+    return {"articles": result.counts["articles"], "seconds": seconds}
+
+
+def run_child(engine: str, files: list[str], work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """One measured run in a fresh Python process."""
+    command = [sys.executable, __file__, "--child", engine, "--work", str(work), "--cpus", str(args.cpus)]
+    if args.article_stages_only:
+        command.append("--article-stages-only")
+    done = subprocess.run([*command, "--files", *files], capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        return {"error": done.stderr[-2000:]}
+    return json.loads(lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--engines", nargs="+", default=["embedded", "ray"], choices=["embedded", "ray"])
+    parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray cluster")
+    parser.add_argument("--files", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--article-stages-only", action="store_true", help="embedded: ingest and per-article stages only"
+    )
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+
+    if args.child:
+        memory = PeakMemory()
+        work = Path(args.work)
+        if args.child == "embedded":
+            figures = child_embedded(args.files, work, args.article_stages_only)
+        else:
+            figures = child_ray(args.files, work, args.cpus)
+        figures["peak_rss_mb"] = round(memory.stop() / 2**20)
+        figures["cpu_seconds"] = round(sum(memory.cpu.values()), 1)
+        print(json.dumps(figures))
+        return
+
+    from scale_corpus import write_corpus
+
+    results = []
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="wiretrace-scale-") as folder:
+            work = Path(folder)
+            start = time.perf_counter()
+            chunks = max(4, size // 25_000)  # Ray reads files in parallel
+            files = [str(p) for p in write_corpus(size, work / "corpus.jsonl", chunk_files=chunks)]
+            print(f"{size:,} articles written in {time.perf_counter() - start:.1f} s", flush=True)
+            for engine in args.engines:
+                run_work = work / engine
+                run_work.mkdir()
+                figures = run_child(engine, files, run_work, args)
+                figures.update({"engine": engine, "size": size})
+                results.append(figures)
+                _print_row(figures)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+def _print_row(figures: dict[str, Any]) -> None:
+    if "error" in figures:
+        print(f"{figures['engine']:9} {figures['size']:>9,}  failed: {figures['error'][-600:]}", flush=True)
+        return
+    seconds = figures["seconds"]
+    n = figures["articles"]
+    rates = ", ".join(
+        f"{name} {n / value:,.0f}/s ({value:.1f} s)" for name, value in seconds.items() if value > 0.05
+    )
+    print(
+        f"{figures['engine']:9} {figures['size']:>9,} articles={n:,} end-to-end {n / seconds['total']:,.0f}"
+        f" articles/s, {figures['cpu_seconds']:,.0f} CPU-s, peak {figures['peak_rss_mb']:,} MB | {rates}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

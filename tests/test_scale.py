@@ -1,0 +1,158 @@
+"""The Ray engine gives the records the embedded path gives, and ``wiretrace import`` loads them.
+
+Ray tests run on a local two-CPU cluster and skip when ray is not installed
+(``pip install 'wiretrace[ray]'``); the import and the missing-extra message need no Ray.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+from wiretrace.cli import app
+from wiretrace.config import Settings
+from wiretrace.export import export, export_document
+from wiretrace.importer import ImportFailed, import_parquet
+from wiretrace.ingest import expand_paths, ingest_paths
+from wiretrace.pipeline import analyze
+from wiretrace.store import Store
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+needs_ray = pytest.mark.skipif(
+    importlib.util.find_spec("ray") is None, reason="ray not installed: pip install 'wiretrace[ray]'"
+)
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Any:
+    """One local cluster for the module: starting Ray costs seconds."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, configure_logging=False, object_store_memory=400_000_000)
+    yield ray
+    ray.shutdown()
+
+
+def embedded(paths: list[str], db: Path) -> dict[str, Any]:
+    """The export document of the embedded path on ``paths``."""
+    with Store(db) as store:
+        ingest_paths(paths, store, Settings().ingest)
+        analyze(store, Settings())
+        return export_document(store)
+
+
+def imported(folder: Path, db: Path) -> dict[str, Any]:
+    """The export document of a store that imported ``folder``."""
+    with Store(db) as store:
+        import_parquet(folder, store)
+        return export_document(store)
+
+
+def differences(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str, str]:
+    """Tables whose rows differ (order aside), with a short description of the first difference."""
+    found = {}
+    for name, rows in expected.items():
+        if not isinstance(rows, list):
+            continue
+        left, right = sorted(map(repr, rows)), sorted(map(repr, actual.get(name, [])))
+        if left != right:
+            only = sorted(set(left) ^ set(right))
+            found[name] = f"{len(left)} vs {len(right)} rows; e.g. {only[0][:300] if only else ''}"
+    return found
+
+
+def inputs_with_trouble(tmp_path: Path) -> list[str]:
+    """The example corpus plus a duplicate article, an empty file and an unsupported file."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    first = sorted(EXAMPLES.glob("*.txt"))[0]
+    shutil.copy(first, extra / "z_duplicate.txt")
+    (extra / "empty.txt").write_text("")
+    (extra / "notes.pdf").write_bytes(b"%PDF-1.4")
+    return [str(EXAMPLES), str(extra / "z_duplicate.txt"), str(extra / "empty.txt"), str(extra / "notes.pdf")]
+
+
+@needs_ray
+def test_example_corpus_gives_the_same_records_on_ray(tmp_path: Path, ray_cluster: Any) -> None:
+    paths = inputs_with_trouble(tmp_path)
+    expected = embedded(list(paths), tmp_path / "embedded.duckdb")
+    out = tmp_path / "tables"
+    runner = CliRunner()
+    ran = runner.invoke(app, ["analyze", "--engine", "ray", *paths, "--out", str(out)])
+    assert ran.exit_code == 1, ran.output  # two inputs are rejected, as the embedded path rejects them
+    assert "wiretrace import" in ran.output
+    assert (out / "stories").is_dir() and any((out / "claims").glob("part-*.parquet"))
+    db = tmp_path / "ray.duckdb"
+    loaded = runner.invoke(app, ["import", str(out), "--db", str(db)])
+    assert loaded.exit_code == 0, loaded.output
+    with Store(db) as store:
+        actual = export_document(store)
+    assert len(actual["articles"]) == 11 and actual["stories"] and actual["claims"] and actual["divergences"]
+    assert len(actual["rejections"]) == 2
+    assert differences(expected, actual) == {}
+    # the store built from Parquet answers the usual commands
+    shown = runner.invoke(app, ["stories", "--db", str(db), "--json"])
+    assert shown.exit_code == 0 and actual["stories"][0]["story_id"] in shown.output
+
+
+@needs_ray
+@pytest.mark.skipif(
+    not (os.environ.get("CI") or os.environ.get("WIRETRACE_SCALE_TEST")),
+    reason="the whole pipeline twice on 10k articles (minutes): runs in CI, or set WIRETRACE_SCALE_TEST=1",
+)
+def test_synthetic_10k_corpus_gives_the_same_stories_claims_and_divergences(
+    tmp_path: Path, ray_cluster: Any
+) -> None:
+    sys.path.insert(0, str(BENCH))
+    from scale_corpus import write_corpus
+
+    size = int(os.environ.get("WIRETRACE_SCALE_TEST_ARTICLES", "10000"))
+    files = [str(p) for p in write_corpus(size, tmp_path / "corpus.jsonl", seed=3, chunk_files=4)]
+    expected = embedded(files, tmp_path / "embedded.duckdb")
+    from wiretrace.scale import ScaleOptions, analyze_ray
+
+    # batches smaller than the embedded path's, so that the batch split differs between the paths
+    result = analyze_ray(files, str(tmp_path / "tables"), Settings(), ScaleOptions(batch_articles=300))
+    assert result.counts["articles"] == len(expected["articles"]) > size * 0.8
+    actual = imported(tmp_path / "tables", tmp_path / "ray.duckdb")
+    assert len(actual["stories"]) > size / 10 and len(actual["claims"]) > size / 10 and actual["divergences"]
+    assert differences(expected, actual) == {}
+
+
+def test_parquet_export_imports_into_an_equal_store(tmp_path: Path) -> None:
+    files = list(expand_paths([str(EXAMPLES)]))
+    expected = embedded(files, tmp_path / "a.duckdb")
+    with Store(tmp_path / "a.duckdb", read_only=True) as store:
+        export(store, "parquet", tmp_path / "export")
+    actual = imported(tmp_path / "export", tmp_path / "b.duckdb")
+    assert actual["claims"] and differences(expected, actual) == {}
+    # importing twice changes nothing: articles are kept once, derived tables replaced
+    with Store(tmp_path / "b.duckdb") as store:
+        import_parquet(tmp_path / "export", store)
+        assert differences(expected, export_document(store)) == {}
+
+
+def test_import_of_a_folder_without_tables_says_what_to_pass(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with Store(tmp_path / "s.duckdb") as store, pytest.raises(ImportFailed, match="--engine ray"):
+        import_parquet(tmp_path / "empty", store)
+    db = str(tmp_path / "s.duckdb")
+    result = CliRunner().invoke(app, ["import", str(tmp_path / "missing"), "--db", db])
+    assert result.exit_code == 2 and "not a folder" in result.output
+
+
+def test_engine_ray_without_ray_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now fails, as when it is not installed
+    result = CliRunner().invoke(
+        app, ["analyze", "--engine", "ray", str(EXAMPLES), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert "pip install 'wiretrace[ray]'" in result.output
