@@ -129,7 +129,7 @@ def test_unknown_river_is_reported_unresolved_not_forced() -> None:
 
 
 def test_curated_features_and_short_country_names_resolve() -> None:
-    result = _resolve("Ships left the Black Sea for the Bosphorus, U.S. officials said.")
+    result = _resolve("Ships left the Black Sea through the Bosphorus, U.S. officials said.")
     _, sea = _place_of(result, "Black Sea")
     _, strait = _place_of(result, "Bosphorus")
     _, country = _place_of(result, "U.S.")

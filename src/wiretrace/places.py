@@ -195,6 +195,12 @@ def _resolve(
                 "region_of",
                 named.candidates,
             )
+        named_countries = ctx.countries | ctx.demonym_countries | ctx.local.get(key, set())
+        if named_countries and gaz.countries[region] not in named_countries:
+            # "Imo State" in a Nigerian story is not the region of a Chinese city with that alias
+            found = f"{gaz.names[region]}, {gaz.countries[region]}"
+            why = f"the region found ({found}) is outside the countries the article names"
+            return _Resolution(None, "unresolved", 0.0, why, "region_of", named.candidates)
         return replace(
             named, row=region, match="region_of", reason=f"region of {gaz.names[named.row]} ({named.reason})"
         )

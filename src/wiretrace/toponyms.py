@@ -36,11 +36,11 @@ _CUES = frozenset(
 _OF_CUE_HEADS = frozenset(
     """north south east west northeast northwest southeast southwest outskirts centre center heart
     capture liberation control fall siege residents people mayor governor streets suburbs edge
-    part parts rest""".split()
+    part parts rest island province state oblast governorate county""".split()
 )
 _CUE_NOUNS = frozenset(
     """village town city settlement capital suburb hamlet outskirts district region
-    municipality port township island province county state oblast governorate""".split()
+    municipality port township""".split()
 )
 _GENERIC_LEADS = frozenset(
     """president prime minister mayor governor general colonel commander chief king queen
@@ -49,7 +49,8 @@ _GENERIC_LEADS = frozenset(
 )
 _MONTHS_DAYS = frozenset(
     """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
+    monday tuesday wednesday thursday friday saturday sunday
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun""".split()
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # capitalised at the start of a sentence, these lead a run but never name a place ("In Odessa, ...")
@@ -283,6 +284,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
     return spans
 
 
+_COMMON_WORD_PLACE_POPULATION = 50_000
 _CONSONANT_MIN_RATIO = 75.0  # similarity of the skeletons, 0-100
 
 
@@ -318,9 +320,7 @@ def candidates(span: Span, gaz: Gazetteer) -> tuple[list[int], dict[int, str]]:
         for r in gaz.lookup_exact(key) + gaz.lookup_exact(bare) + gaz.lookup_skeleton(bare):
             if gaz.kinds[r] == "feature":
                 matches.setdefault(r, "feature")
-        if matches:
-            return list(matches), matches
-        key = bare or key  # "the X River" where X is only a town name: places named X
+        return list(matches), matches  # no feature of that name: unresolved, never a town named X
     for r in gaz.lookup_exact(key):
         matches.setdefault(r, "exact")
     if span.designator == "region" and not matches:
@@ -366,17 +366,12 @@ def accept(
         surely = span.ner_label in PLACE_LABELS or span.strong_cue
         if not surely or word in nouns or word in common or word in lowercase_words:
             return "no", "only a loose (consonant) match"
-    if span.ner_label in PLACE_LABELS:
-        return "yes", f"ner:{span.ner_label}"
-    if span.designator:
-        return "yes", f"designator:{span.designator}"
     if word in _MONTHS_DAYS:
         return "no", "month or weekday"
     # an acronym (US, UAE) is never the common word it spells
     acronym = span.text.replace(".", "").isupper()
     is_common = not acronym and (word in common or word in lowercase_words)
-    if is_common and not span.strong_cue:
-        return "no", "common word"
+    biggest = max((gaz.population[r] for r in rows), default=0)
     named_kind = (
         "country" in kinds
         or "feature" in kinds
@@ -385,6 +380,18 @@ def accept(
             and any(gaz.place_ids[r].startswith("admin1:" + c) for r in rows for c in _NAMED_A1)
         )
     )
+    if span.designator:
+        return "yes", f"designator:{span.designator}"
+    if is_common and not named_kind and biggest < _COMMON_WORD_PLACE_POPULATION:
+        # "the West", "at Uptown", "the state House": a common word names a place only when the
+        # place is big (Reading, Nice, Mobile)
+        return "no", "common word"
+    if span.ner_label in PLACE_LABELS:
+        return "yes", f"ner:{span.ner_label}"
+    if is_common and not span.strong_cue:
+        return "no", "common word"
+    if "feature" in kinds and kinds <= {"feature"} and not span.cue:
+        return "no", "feature name without a place label, designator or locative word (Amazon the company)"
     if named_kind and (span.ner_label != "PERSON" or span.cue):
         return "yes", "country, region or feature name"
     if span.ner_label == "PERSON" and not span.strong_cue:
@@ -395,7 +402,7 @@ def accept(
         return "no", "acronym"
     if span.multiword:
         return "yes", "multi-word name"
-    if span.cue:
+    if span.strong_cue or (span.cue and word not in nouns):
         return "yes", "locative cue"
     if word in nouns and not span.ner_label:
         # a dictionary word the entity model did not even see as a name ("Mission", "Victory")
