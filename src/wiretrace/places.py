@@ -91,6 +91,9 @@ class _Context:
     anchors: list[tuple[float, float, float, str]] = field(default_factory=list)  # lat, lon, weight, key
     # the likely candidates of every other name in the article: places named together lie together
     neighbours: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    neighbour_regions: dict[str, set[str]] = field(
+        default_factory=dict
+    )  # name key -> "CC.A1" of its candidates
     # countries named right before a name ("the Greek island of X"): name key -> country codes
     local: dict[str, set[str]] = field(default_factory=dict)
 
@@ -165,6 +168,15 @@ def _score(
         if near > 0.05:
             score += 0.5 * near
             reasons.append(f"close to a place named {near_key}")
+    elif kind == "admin1":
+        region = f"{gaz.countries[row]}.{gaz.admin1[row]}"
+        inside = sorted(
+            other for other, codes in ctx.neighbour_regions.items() if other != key and region in codes
+        )
+        if inside:
+            # "Amarillo, Texas": the region that holds the article's other places
+            score += 0.5
+            reasons.append(f"holds a place named {inside[0]}")
     return score, reasons
 
 
@@ -402,6 +414,9 @@ def resolve_places(
                 ctx.neighbours[key] = [
                     (gaz.lat[r], gaz.lon[r]) for r in res.top_rows if gaz.kinds[r] == "city"
                 ]
+                ctx.neighbour_regions[key] = {
+                    f"{gaz.countries[r]}.{gaz.admin1[r]}" for r in res.top_rows if gaz.kinds[r] == "city"
+                }
             if (
                 res.row is not None
                 and res.confidence >= settings.anchor_confidence
