@@ -285,6 +285,9 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
         # "called the plan a disaster": the object and what it is called are the content
         return list(verb.doc[objects[0].left_edge.i : complements[-1].right_edge.i + 1])
     if lemma in lex.clause_only:
+        for child in verb.children:
+            if child.dep_ == "prep" and (lemma, child.lower_) in lex.prep_content:
+                return list(child.subtree)  # "called for an inquiry", "pointed to the polls"
         return []
     for child in verb.children:
         if child.dep_ == "dobj":
@@ -297,6 +300,11 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
             if _upos(child) == "PRON" and not any(c.dep_ == "prep" for c in verb.children):
                 return []
             if _upos(child) != "PRON":
+                as_phrase = [
+                    c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > child.i
+                ]
+                if as_phrase:  # "described the field as very good": the object and what it is said to be
+                    return list(verb.doc[child.left_edge.i : as_phrase[0].right_edge.i + 1])
                 return list(child.subtree)
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "for", "about", "over"):

@@ -21,6 +21,7 @@ from typing import Any
 from wiretrace.attribution import Draft, SpeakerInfo, attributions, canonical_outlet, name_runs
 from wiretrace.config import ClaimsSettings
 from wiretrace.lexicon import Lexicon, load_lexicon
+from wiretrace.noun_sources import in_source_drafts
 from wiretrace.quotes import Quote, QuoteScan, scan_quotes
 from wiretrace.records import Article, Claim, ClaimNote, Sentence
 from wiretrace.speakers import ArticleSpeakers
@@ -191,7 +192,10 @@ def _extract_one(
     for index, doc in docs.items():
         sentence = by_index[index]
         base = sentence.start + len(sentence.text) - len(doc.text)  # a dateline was cut off the front
-        for draft in attributions(doc, lex, base, index):
+        found = attributions(doc, lex, base, index)
+        if lex.in_source_pattern.search(doc.text):
+            found += in_source_drafts(doc, lex, base, index)
+        for draft in found:
             if _inside(draft.cue_start, speech):
                 continue  # a report inside a quote belongs to the quoted speaker's own words
             drafts.append(draft)
@@ -527,9 +531,10 @@ def _needs_parse(sentence: Sentence, lex: Lexicon, speech: list[Quote]) -> bool:
 
     Quotes need a cue too, and a cue inside someone's quoted words is theirs, never kept.
     """
-    for match in lex.trigger_pattern.finditer(sentence.text):
-        if not _inside(sentence.start + match.start(), speech):
-            return True
+    for pattern in (lex.trigger_pattern, lex.in_source_pattern):
+        for match in pattern.finditer(sentence.text):
+            if not _inside(sentence.start + match.start(), speech):
+                return True
     return False
 
 

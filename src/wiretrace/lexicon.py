@@ -44,6 +44,10 @@ class Lexicon:
     title_words: frozenset[str]
     colon_not_speakers: frozenset[str]
     trigger_pattern: re.Pattern[str]  # a sentence worth parsing has a match
+    prep_content: frozenset[tuple[str, str]] = frozenset()  # (lemma, preposition) whose object is content
+    in_sources: frozenset[str] = frozenset()  # "in a poll": nouns that source the clause they sit in
+    in_views: frozenset[str] = frozenset()  # "in his view": the possessor is the source
+    in_source_pattern: re.Pattern[str] = re.compile(r"(?!)")  # "in" shortly before one of those nouns
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -129,6 +133,8 @@ def load_lexicon(extra_file: str = "", stance: bool = False) -> Lexicon:
     title_alt = "|".join(re.escape(t) for t in titles)
     name = r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}"
     skip = {w.lower() for w in verbs.get("trigger_skip", [])}
+    in_sources = sorted({w.lower() for w in verbs.get("in_sources", [])}, key=len, reverse=True)
+    in_views = sorted({w.lower() for w in verbs.get("in_views", [])}, key=len, reverse=True)
     triggers = sorted(set(form_lemma) - skip, key=len, reverse=True) + [
         p.lower() for p in phrases["according"]
     ]
@@ -162,4 +168,15 @@ def load_lexicon(extra_file: str = "", stance: bool = False) -> Lexicon:
         title_pattern=re.compile(r"\b((?:[A-Z][a-z]+\s+){0,2}(?:" + title_alt + r"))\s+(" + name + r")"),
         # case-sensitive: "States" and "Report" in names must not send a sentence to the parser
         trigger_pattern=re.compile(r"\b(?:" + "|".join(re.escape(t) for t in triggers) + r"|According to)\b"),
+        prep_content=frozenset(
+            (lemma.lower(), prep.lower())
+            for lemma, _, prep in (p.partition(" ") for p in verbs.get("prep_content", []))
+        ),
+        in_sources=frozenset(in_sources),
+        in_views=frozenset(in_views),
+        in_source_pattern=re.compile(
+            r"\b[Ii]n\s+(?:[\w'\u2019/.&-]+\s+){0,6}?(?:"
+            + "|".join(re.escape(w) for w in in_sources + in_views)
+            + r")\b"
+        ),
     )
