@@ -156,3 +156,32 @@ def test_engine_ray_without_ray_names_the_extra(tmp_path: Path, monkeypatch: pyt
     )
     assert result.exit_code == 2
     assert "pip install 'wiretrace[ray]'" in result.output
+
+
+def test_parquet_inputs_read_like_json_lines(tmp_path: Path) -> None:
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from wiretrace.scale import expand_inputs, input_records
+
+    rows = [
+        {
+            "text": "The council said the bridge would reopen in May after repairs to its deck.",
+            "title": "Bridge",
+            "url": "https://example.org/bridge",
+            "date": "2026-03-02",
+        },
+        {"text": "", "title": "no text"},
+    ]
+    (tmp_path / "in").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "in" / "articles.parquet")
+    (tmp_path / "in" / "articles.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    files = expand_inputs([str(tmp_path / "in")])
+    assert [Path(f).name for f in files] == ["articles.jsonl", "articles.parquet"]
+    from_jsonl, from_parquet = (list(input_records(f, Settings().ingest)) for f in files)
+    assert len(from_parquet) == 2 and from_parquet[1].reason.startswith("no text field")
+    assert from_parquet[0].article_id == from_jsonl[0].article_id
+    assert (from_parquet[0].url, from_parquet[0].published) == ("https://example.org/bridge", "2026-03-02")
+    assert from_parquet[0].source_format == "parquet" and from_parquet[0].source_record == "row 1"

@@ -186,7 +186,7 @@ def _parquet_records(path: str, settings: IngestSettings) -> Iterator[Article | 
         yield Rejection(path, None, "no articles found in the file", "check its contents and format")
 
 
-def _input_records(path: str, settings: IngestSettings) -> Iterator[Article | Rejection]:
+def input_records(path: str, settings: IngestSettings) -> Iterator[Article | Rejection]:
     """Articles and rejections of one input file, local or remote."""
     if path.lower().endswith(".parquet"):
         yield from _parquet_records(path, settings)
@@ -211,7 +211,7 @@ def _read_files(batch: dict[str, np.ndarray], settings: IngestSettings) -> Itera
     """Ray task body: every record of each input file, in blocks of at most ``_READ_CHUNK``."""
     for path, number in zip(batch["path"], batch["file_number"], strict=True):
         rows: list[tuple[int, Article | Rejection]] = []
-        for index, record in enumerate(_input_records(str(path), settings)):
+        for index, record in enumerate(input_records(str(path), settings)):
             rows.append(((int(number) << _ORDER_SHIFT) | index, record))
             if len(rows) >= _READ_CHUNK:
                 yield _staged(rows)
@@ -312,6 +312,9 @@ def analyze_ray(
     options = options or ScaleOptions()
     ray = require_ray()
     files = expand_inputs(paths)
+    if not files:
+        raise ScaleError(f"no input files in {', '.join(paths) or '(none given)'}; supported: "
+                         + ", ".join(formats.SUPPORTED) + ", .parquet and .gz of the text formats")
     fs, root = filesystem(out)
     started = _init(ray, options)
     seconds: dict[str, float] = {}
