@@ -40,7 +40,9 @@ def warc_bytes(pages: list[tuple[str, str]], compress: bool = False) -> bytes:
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=compress)
     for url, page in pages:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
         record = writer.create_warc_record(
             url, "response", payload=io.BytesIO(page.encode("utf-8")), http_headers=headers
         )
@@ -81,7 +83,15 @@ def test_same_texts_in_every_format_get_the_same_ids(seeds_dir: Path, tmp_path: 
     (tmp_path / "seeds.warc").write_bytes(warc_bytes(pages))
     (tmp_path / "seeds.jsonl.gz").write_bytes(gzip.compress((tmp_path / "seeds.jsonl").read_bytes()))
 
-    for fmt in ("html", "seeds.jsonl", "seeds.csv", "seeds.json", "seeds.warc.gz", "seeds.warc", "seeds.jsonl.gz"):
+    for fmt in (
+        "html",
+        "seeds.jsonl",
+        "seeds.csv",
+        "seeds.json",
+        "seeds.warc.gz",
+        "seeds.warc",
+        "seeds.jsonl.gz",
+    ):
         added, rejections, articles = ingest([tmp_path / fmt], tmp_path / f"{fmt}.duckdb")
         assert not rejections, (fmt, rejections)
         assert set(added) == expected, fmt
@@ -156,7 +166,10 @@ def test_bad_lines_and_records_among_good_ones(tmp_path: Path, db_path: Path) ->
     lines.insert(1, '{"text": broken')
     (tmp_path / "feed.jsonl").write_text("\n".join(lines))
     good = [(f"https://ex.org/{i}", as_html(f"{BODY} Page number {i} of the report.")) for i in range(3)]
-    raw = warc_bytes(good[:1]) + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\ngarbage\r\n\r\n"
+    raw = (
+        warc_bytes(good[:1])
+        + b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\ngarbage\r\n\r\n"
+    )
     raw += warc_bytes(good[1:])
     (tmp_path / "crawl.warc").write_bytes(raw)
     added, rejections, _ = ingest([tmp_path / "feed.jsonl", tmp_path / "crawl.warc"], db_path)

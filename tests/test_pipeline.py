@@ -32,7 +32,10 @@ def comparable(document: dict) -> dict:
         key=lambda a: a["article_id"],
     )
     rest = {k: v for k, v in document.items() if k not in ("articles", "rejections")}
-    return {"articles": articles, **{k: sorted(map(repr, v)) if isinstance(v, list) else v for k, v in rest.items()}}
+    return {
+        "articles": articles,
+        **{k: sorted(map(repr, v)) if isinstance(v, list) else v for k, v in rest.items()},
+    }
 
 
 def test_example_corpus_is_idempotent_and_order_independent(tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ class PlacesSettings:
 
 @dataclass(frozen=True)
 class SourcesSettings:
-    """The source registry (owned by ``sources``): a user CSV/TOML file extends or overrides the shipped one."""
+    """The source registry (owned by ``sources``): a user CSV/TOML file extends or overrides it."""
 
     sources_file: str = ""  # "" = only the registry shipped in wiretrace/data/sources.csv
 

@@ -165,8 +165,9 @@ class Store:
     def load(self, record_type: type[T], where: str = "", params: Iterable[Any] = ()) -> list[T]:
         """Records of one type, optionally filtered by a SQL ``where`` clause with ``?`` params."""
         name, key = TABLES[record_type]
-        columns = [c[0] for c in _column_types(record_type)]
-        tuples = {c[0] for c in _column_types(record_type) if c[2]}
+        column_types = _column_types(record_type)  # type: ignore[arg-type]
+        columns = [c[0] for c in column_types]
+        tuples = {c[0] for c in column_types if c[2]}
         sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)} FROM {name}"
         if where:
             sql += f" WHERE {where}"
