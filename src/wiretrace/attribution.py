@@ -191,6 +191,10 @@ def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
     if start < 0:
         return None
     end = _balance_quotes(doc_text, start - base, end - base) + base
+    words = doc_text[start - base : end - base]
+    if words.count("(") > words.count(")"):  # "Sen. X (D-MA) said": the parser leaves out the ")"
+        close = doc_text.find(")", end - base, end - base + 40)
+        end = base + close + 1 if close >= 0 else end
     in_span = [t for t in tokens]
     runs = [r for r in name_runs(token.doc) if r[0] >= tokens[0].i and r[1] <= tokens[-1].i + 1]
     names = tuple(token.doc[a:b].text for a, b, kind in runs if kind == "person")
@@ -263,6 +267,26 @@ def _subject(verb: Any, cue_forms: dict[str, str] | None = None) -> Any | None:
         if _upos(verb.head) in ("VERB", "AUX"):
             return _subject(verb.head, cue_forms)
     return None
+
+
+def _stranded_subject(verb: Any) -> Any | None:
+    """The name right before a finite verb the parser left without subject.
+
+    "Tuesday on CNN, Senator X said ...": the parser hangs X under the opening time phrase.
+    """
+    if verb.dep_ != "ROOT" or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return None
+    i = verb.i - 1
+    if verb.doc[i].text == ")":  # "Sen. X (D-MA) said"
+        while i > 0 and verb.doc[i].text != "(":
+            i -= 1
+        i -= 1
+    if i < 0:
+        return None
+    token = verb.doc[i]
+    if _upos(token) not in ("PROPN", "NOUN") or token.right_edge.i >= verb.i or token.dep_ == "npadvmod":
+        return None
+    return token
 
 
 def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
@@ -587,6 +611,8 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
                 drafts.append(back)
             continue  # "the reported attack", "footage confirming": modifiers, not reports
         subject = _subject(token, lex.form_lemma)
+        if subject is None:
+            subject = _stranded_subject(token)
         speaker = _speaker_info(subject, base, text) if subject is not None else None
         if (
             lemma in lex.evidence_verbs

@@ -21,7 +21,7 @@ from typing import Any
 from wiretrace.attribution import Draft, SpeakerInfo, attributions, canonical_outlet, name_runs
 from wiretrace.config import ClaimsSettings
 from wiretrace.lexicon import Lexicon, load_lexicon
-from wiretrace.noun_sources import in_source_drafts
+from wiretrace.noun_sources import headline_drafts, in_source_drafts
 from wiretrace.quotes import Quote, QuoteScan, scan_quotes
 from wiretrace.records import Article, Claim, ClaimNote, Sentence
 from wiretrace.speakers import ArticleSpeakers
@@ -203,6 +203,7 @@ def _extract_one(
             mention = (base + doc[first].idx, doc[first:last].text)
             (persons if kind == "person" else bodies).append(mention)
     drafts += _label_drafts(text, sentences, speech, lex)
+    drafts += headline_drafts(text, sentences, lex)
     used = _attach_quotes(drafts, speech, scan.quotes, text)
     for draft in drafts:
         fallback = draft.extra.get("fallback_content", (-1, -1))

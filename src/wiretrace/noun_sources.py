@@ -1,11 +1,13 @@
-"""Attributions whose cue is a preposition before an information source: "in a poll released Monday"."""
+"""Attributions outside verb grammar: "in a poll released Monday", "in his view", Title Case headlines."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from wiretrace.attribution import Draft, _outlet_like, _source_info, _upos
+from wiretrace.attribution import Draft, SpeakerInfo, _outlet_like, _source_info, _upos
 from wiretrace.lexicon import Lexicon
+from wiretrace.records import Sentence
 
 
 def in_source_drafts(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list[Draft]:
@@ -73,3 +75,88 @@ def in_source_drafts(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> 
         draft.window = (p_start, p_end)
         drafts.append(draft)
     return drafts
+
+
+_HEADLINE_WORD = re.compile(r"[\w'\u2019.&-]+")
+_PAST_FORMS = frozenset(
+    {"said", "told", "wrote", "spoke", "thought", "knew", "felt", "found", "saw", "sought"}
+)
+
+
+def _is_headline(words: list[str]) -> bool:
+    """True for a Title Case line: most words of four letters or more are capitalised."""
+    long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
+    return (
+        len(words) >= 3
+        and len(long_words) >= 2
+        and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+    )
+
+
+def headline_drafts(text: str, sentences: list[Sentence], lex: Lexicon) -> list[Draft]:
+    """Claims of Title Case headlines, which the parser reads badly: "Smith Says Plan Will Fail".
+
+    Args:
+        text: the article text.
+        sentences: its sentences (headlines are sentences of their own paragraph).
+        lex: the lexicon (cue forms).
+    Returns:
+        drafts whose speaker is the words before the cue (or after the last comma when the cue ends
+        the line: "Plan Will Fail, Smith Says") and whose content is the rest.
+    Example:
+        headline_drafts("Smith Says Plan Will Fail", segment(...), load_lexicon())[0].cue  # 'Says'
+    """
+    drafts = []
+    for sentence in sentences:
+        if len(sentence.text) > 200:
+            continue
+        matches = list(_HEADLINE_WORD.finditer(sentence.text))
+        if not _is_headline([m.group() for m in matches]):
+            continue
+        for position, match in enumerate(matches[1:], start=1):
+            word = match.group()
+            lower = word.lower()
+            lemma = lex.form_lemma.get(lower)
+            if not word[0].isupper() or lemma not in lex.verb_class or lemma in lex.quote_only:
+                continue
+            if not (lower.endswith(("s", "ed")) or lower in _PAST_FORMS) or lower == lemma + "ing":
+                continue
+            base = sentence.start
+            cue_start, cue_end = base + match.start(), base + match.end()
+            line = sentence.text
+            if position == len(matches) - 1:  # "Plan Will Fail, Smith Says"
+                comma = line.rfind(",", 0, match.start())
+                if comma < 0:
+                    break
+                s_start, s_end = comma + 1, match.start()
+                c_start, c_end = 0, comma
+            else:
+                s_start, s_end = 0, match.start()
+                c_start, c_end = match.end(), len(line.rstrip(" ."))
+            source = line[s_start:s_end].strip(" \t\"'\u2018\u2019\u201c\u201d")
+            if not source or len(source.split()) > 7 or not source[0].isupper():
+                break
+            s_start = line.index(source, s_start)
+            draft = Draft(
+                sentence.index,
+                cue_start,
+                cue_end,
+                word,
+                lex.verb_class[lemma],
+                _name_speaker(text, base + s_start, base + s_start + len(source)),
+                base + c_start,
+                base + c_end,
+            )
+            draft.window = (base + s_start, cue_end)
+            draft.extra["lemma"] = lemma
+            drafts.append(draft)
+            break
+    return drafts
+
+
+def _name_speaker(text: str, start: int, end: int) -> SpeakerInfo:
+    """A speaker span found by a text pattern, not the parse."""
+    words = text[start:end].split()
+    return SpeakerInfo(
+        start, end, text[start:end], words[-1].lower(), False, "", False, (text[start:end],), True
+    )
