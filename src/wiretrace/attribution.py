@@ -274,7 +274,21 @@ def _stranded_subject(verb: Any) -> Any | None:
 
     "Tuesday on CNN, Senator X said ...": the parser hangs X under the opening time phrase.
     """
-    if verb.dep_ != "ROOT" or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return None
+    left = verb.doc[verb.i - 1]
+    if left.dep_ == "compound" and left.head.i == verb.i and _upos(left) in ("NOUN", "PROPN"):
+        return left  # ", records show, ...": the parser took the verb for a noun of the phrase
+    if verb.dep_ == "conj":
+        # '"...," Ramos, 58, told AFP': the name became a conjunct of the quoted clause
+        i = verb.i - 1
+        while i > 0 and (verb.doc[i].dep_ in ("punct", "appos") or verb.doc[i].head.dep_ == "appos"):
+            i -= 1
+        name = verb.doc[i]
+        if name.dep_ == "conj" and name.head.i == verb.head.i and _upos(name) == "PROPN":
+            return name
+        return None
+    if verb.dep_ != "ROOT":
         return None
     i = verb.i - 1
     if verb.doc[i].text == ")":  # "Sen. X (D-MA) said"
@@ -312,6 +326,12 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
         for child in verb.children:
             if child.dep_ == "prep" and (lemma, child.lower_) in lex.prep_content:
                 return list(child.subtree)  # "called for an inquiry", "pointed to the polls"
+            if (
+                lemma == "ask"
+                and child.dep_ == "advcl"
+                and any(m.lower_ in ("if", "whether") for m in child.children)
+            ):
+                return list(child.subtree)  # "asked voters if they would come": the parser's advcl
         return []
     for child in verb.children:
         if child.dep_ == "dobj":
@@ -530,6 +550,8 @@ def _can_speak(subject: Any, lemma: str, lex: Lexicon) -> bool:
     word = subject.lower_
     if _upos(subject) == "PRON" or _upos(subject) == "PROPN":
         return True
+    if subject.i > 0 and subject.text[:1].isupper() and subject.tag_ == "NNS":
+        return True  # "Sanders", "Williams": names ending in s are often tagged as plural nouns
     if word in lex.evidence_subjects or subject.lemma_.lower() in lex.evidence_subjects:
         return True
     if lemma not in lex.animate_subject:
@@ -610,9 +632,8 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
             if back is not None:
                 drafts.append(back)
             continue  # "the reported attack", "footage confirming": modifiers, not reports
-        subject = _subject(token, lex.form_lemma)
-        if subject is None:
-            subject = _stranded_subject(token)
+        subject = _stranded_subject(token) if token.dep_ == "conj" else None
+        subject = subject or _subject(token, lex.form_lemma) or _stranded_subject(token)
         speaker = _speaker_info(subject, base, text) if subject is not None else None
         if (
             lemma in lex.evidence_verbs
