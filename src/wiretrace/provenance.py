@@ -459,7 +459,9 @@ def _chain(
     speaker = claim.speaker_canonical or claim.speaker
     speaker_key = _speaker_key(claim) or normalise(group.speaker)
 
-    group_speaker = normalise(group.speaker) if group.speaker else speaker_key
+    # "Clean Water Group, an NGO that ..." and "Clean Water Group" are one speaker: drop appositives
+    speaker_name = (group.speaker or speaker).split(",")[0].strip()
+    group_speaker = normalise(speaker_name) if speaker_name else speaker_key
     via_key = _registry_id(via_source, via_name)
     via_label = via_source.name if via_source else via_name
     # the origin is the upstream report (the via outlet's item, else the speaker's own statement);
@@ -488,7 +490,7 @@ def _chain(
             # though nothing says the speaker works for it (the affiliation stays unknown)
             party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
         elif claim.sourcing == "named" and group_speaker:
-            party, party_label = f"speaker:{group_speaker}", group.speaker or speaker
+            party, party_label = f"speaker:{group_speaker}", speaker_name
         elif via_source is not None:
             party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
         elif via_key:
