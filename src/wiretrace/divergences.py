@@ -503,11 +503,39 @@ def find_divergences(
     out = _Collector()
     subjects = actors.Subjects(model)
     storyline_events: dict[str, dict[str, list[tuple[str, Fact]]]] = defaultdict(lambda: defaultdict(list))
+    # index every input by story once: scanning all pairs, alignments, groups and claims for each
+    # story made this stage quadratic in the corpus (525 of 623 s at 10k synthetic articles)
+    stories_of: dict[str, list[str]] = defaultdict(list)
+    for story in data.stories:
+        for article_id in story.article_ids:
+            stories_of[article_id].append(story.story_id)
+
+    def shared_stories(article_a: str, article_b: str) -> list[str]:
+        return [s for s in stories_of.get(article_a, ()) if s in stories_of.get(article_b, ())]
+
+    pairs_in: dict[str, list[Pair]] = defaultdict(list)
+    for pair in data.pairs:
+        for story_id in shared_stories(pair.article_a, pair.article_b):
+            pairs_in[story_id].append(pair)
+    alignments_in: dict[str, list[Alignment]] = defaultdict(list)
+    for alignment in data.alignments:
+        for story_id in shared_stories(alignment.article_a, alignment.article_b):
+            alignments_in[story_id].append(alignment)
+    claims_in: dict[str, list[Claim]] = defaultdict(list)
+    for claim in data.claims:
+        for story_id in stories_of.get(claim.article_id, ()):
+            claims_in[story_id].append(claim)
+    groups_in: dict[str, list[ClaimGroup]] = defaultdict(list)
+    for group in data.groups:
+        groups_in[group.story_id].append(group)
     for story in sorted(data.stories, key=lambda s: s.story_id):
         order = _order(story, articles)
         if not order:
             continue
-        aligned = _aligned_pairs(story, order, sentences, data.alignments, settings.sentence_similarity)
+        story_pairs = pairs_in[story.story_id]
+        aligned = _aligned_pairs(
+            story, order, sentences, alignments_in[story.story_id], settings.sentence_similarity
+        )
         rank = {a: i for i, a in enumerate(order)}
         # a total order, so the first of several equivalent comparisons never depends on input order
         aligned.sort(
@@ -532,8 +560,8 @@ def find_divergences(
             )
             compare_units(side_a, side_b, published, story.story_id, out)
             compare_names(side_a, side_b, story.story_id, settings, out)
-        for group in data.groups:
-            if group.story_id != story.story_id or len(group.claim_ids) < 2:
+        for group in groups_in[story.story_id]:
+            if len(group.claim_ids) < 2:
                 continue
             members = [claims[c] for c in group.claim_ids if c in claims]
             for member in members[1:]:
@@ -544,9 +572,6 @@ def find_divergences(
                     compare_names(first_side, member_side, story.story_id, settings, out, group.group_id)
         _acronym_divergences(story.story_id, order, articles, out)
         _name_variants(story.story_id, order, articles, settings, out)
-        story_pairs = [
-            p for p in data.pairs if p.article_a in story.article_ids and p.article_b in story.article_ids
-        ]
         copy_pairs = (
             frozenset(frozenset((p.article_a, p.article_b)) for p in story_pairs if p.kind in _COPY_KINDS)
             if story_pairs
@@ -558,9 +583,17 @@ def find_divergences(
             storyline_events[scope][event].extend(found)
         outlets = {a: articles[a].outlet or "" for a in order}
         _unsourced_additions(
-            story.story_id, order, data.pairs, aligned, sentences, data.claims, outlets, subjects, out
+            story.story_id,
+            order,
+            story_pairs,
+            aligned,
+            sentences,
+            claims_in[story.story_id],
+            outlets,
+            subjects,
+            out,
         )
-        _rewrite_numbers(story.story_id, order, data.pairs, articles, out)
+        _rewrite_numbers(story.story_id, order, story_pairs, articles, out)
     story_of = {a: s.story_id for s in data.stories for a in s.article_ids}
     for events in storyline_events.values():
         for event, found in events.items():
