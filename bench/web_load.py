@@ -67,7 +67,13 @@ def sample_urls(db: Path, rng: random.Random) -> dict[str, list[str]]:
 
 # share of requests per page kind: readers mostly open stories and articles
 MIX = {
-    "index": 10, "story": 30, "article": 25, "search": 10, "speaker": 5, "api_stories": 10, "api_story": 10
+    "index": 10,
+    "story": 30,
+    "article": 25,
+    "search": 10,
+    "speaker": 5,
+    "api_stories": 10,
+    "api_story": 10,
 }
 
 

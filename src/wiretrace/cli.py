@@ -207,8 +207,14 @@ def _analyze_ray(
         fail(str(error))
         raise
     if as_json:
-        print_json({"out": result.out, "counts": result.counts, "seconds": result.seconds,
-                    "rejections": [r.__dict__ for r in result.rejections]})
+        print_json(
+            {
+                "out": result.out,
+                "counts": result.counts,
+                "seconds": result.seconds,
+                "rejections": [r.__dict__ for r in result.rejections],
+            }
+        )
     else:
         table = Table(title=f"wiretrace analysis on Ray, Parquet tables in {out}", title_justify="left")
         table.add_column("records")

@@ -313,8 +313,11 @@ def analyze_ray(
     ray = require_ray()
     files = expand_inputs(paths)
     if not files:
-        raise ScaleError(f"no input files in {', '.join(paths) or '(none given)'}; supported: "
-                         + ", ".join(formats.SUPPORTED) + ", .parquet and .gz of the text formats")
+        raise ScaleError(
+            f"no input files in {', '.join(paths) or '(none given)'}; supported: "
+            + ", ".join(formats.SUPPORTED)
+            + ", .parquet and .gz of the text formats"
+        )
     fs, root = filesystem(out)
     started = _init(ray, options)
     seconds: dict[str, float] = {}
