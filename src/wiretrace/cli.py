@@ -295,7 +295,8 @@ def stories_command(
         return
     table = Table(title=f"{len(rows)} stories in {db}", title_justify="left")
     for column in ("story", "size", "pairs", "dates", "top names", "headline"):
-        table.add_column(column, justify="right" if column == "size" else "left")
+        # ids stay whole: users copy them into `wiretrace show STORY`
+        table.add_column(column, justify="right" if column == "size" else "left", no_wrap=column == "story")
     for row in rows:
         dates = " .. ".join(dict.fromkeys(d for d in (row.date_start, row.date_end) if d)) or "-"
         table.add_row(
@@ -396,7 +397,7 @@ def storylines(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
         dates = " .. ".join(dict.fromkeys(d for d in (line.date_start, line.date_end) if d)) or "undated"
         table = Table(title=f"{line.storyline_id}: {line.label} ({dates})", title_justify="left")
         for column in ("story", "size", "dates", "headline"):
-            table.add_column(column)
+            table.add_column(column, no_wrap=column == "story")
         for story in view.stories:
             table.add_row(story.story_id, str(story.size), story.date_start or "-", story.headline)
         console.print(table)
