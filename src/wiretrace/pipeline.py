@@ -17,6 +17,7 @@ from wiretrace.records import (
     Article,
     Claim,
     ClaimNote,
+    Independence,
     Pair,
     Rejection,
     Sentence,
@@ -61,7 +62,27 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     store.replace_many(tables)
     counts = {"articles": len(articles)}
     counts.update({_plural(t): len(rows) for t, rows in outputs.items()})
-    return AnalysisSummary(counts=counts, rejections=store.load(Rejection))
+    return AnalysisSummary(counts=counts, rejections=store.load(Rejection), notes=_story_notes(outputs))
+
+
+def _story_notes(outputs: dict[type, list[Any]], limit: int = 5) -> list[str]:
+    """The sourcing sentence of the largest multi-article stories, largest first."""
+    stories = sorted(
+        (s for s in outputs.get(Story, []) if len(s.article_ids) > 1),
+        key=lambda s: (-len(s.article_ids), s.story_id),
+    )
+    summaries = {
+        row.scope_id: row.summary
+        for row in outputs.get(Independence, [])
+        if getattr(row, "scope", "") == "story"
+    }
+    notes = []
+    for story in stories[:limit]:
+        sourcing = summaries.get(story.story_id, f"{len(story.article_ids)} articles")
+        notes.append(f"{story.story_id}: {story.headline[:90]} — {sourcing}")
+    if len(stories) > limit:
+        notes.append(f"... and {len(stories) - limit} more multi-article stories (wiretrace stories)")
+    return notes
 
 
 def article_stages(articles: Sequence[Article], settings: Settings) -> dict[type, list[Any]]:
