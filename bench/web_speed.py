@@ -13,17 +13,18 @@ Usage: python bench/web_speed.py [--articles 100000] [--db /tmp/web_speed.duckdb
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import functools
 import random
 import statistics
 import sys
 import time
-import typing
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))  # record_factory: the records the tests invent, filled alike
+
+from record_factory import make  # noqa: E402
 
 from wiretrace import records  # noqa: E402
 from wiretrace.store import TABLES, Store  # noqa: E402
@@ -35,32 +36,6 @@ WORDS = (
 ).split()
 OUTLETS = [f"Outlet {i}" for i in range(400)]
 SPEAKERS = [f"Speaker {i}" for i in range(3000)]
-
-
-@functools.cache
-def _defaults(record_type: type) -> dict[str, Any]:
-    hints = typing.get_type_hints(record_type)
-    defaults: dict[str, Any] = {}
-    for field in dataclasses.fields(record_type):
-        hint = hints[field.name]
-        if type(None) in typing.get_args(hint):
-            defaults[field.name] = None
-        elif typing.get_origin(hint) is tuple:
-            defaults[field.name] = ()
-        elif hint is int:
-            defaults[field.name] = -1 if field.name.endswith(("start", "end")) else 0
-        elif hint is float:
-            defaults[field.name] = 0.0
-        elif hint is bool:
-            defaults[field.name] = False
-        else:
-            defaults[field.name] = ""
-    return defaults
-
-
-def make(record_type: type, **values: Any) -> Any:
-    """A record with ``values`` and neutral defaults for other fields (records gain fields over time)."""
-    return record_type(**{**_defaults(record_type), **values})
 
 
 def story_sizes(total: int, rng: random.Random) -> list[int]:

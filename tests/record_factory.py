@@ -1,46 +1,66 @@
-"""Hand-made records for the provenance and divergences tests: unspecified fields get neutral values.
+"""The one place that invents records for tests and benchmarks: unspecified fields get neutral values.
 
-Records gain fields while the stages are written; filling the rest by type keeps these tests
-about the fields they name.
+Records gain fields while the stages are written; filling the rest by type keeps each test about
+the fields it names. Who uses it:
+
+- the provenance, divergences and events tests import ``make``, ``article`` and ``claim``;
+- ``tests/ui_store.py`` builds the report and web tests' store from the same helpers;
+- ``bench/web_speed.py`` imports ``make`` (it puts this folder on ``sys.path``, as pytest does
+  for the tests), so the benchmark's synthetic store fills fields exactly as the tests do.
+
+It stays in ``tests/`` rather than the package because it is test support, not a feature: it
+must not ship in the wheel, and the benchmarks are developer tools run from a checkout.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from typing import Any, TypeVar
 
-from wiretrace.records import Article, Claim
+from wiretrace.records import Article, Claim, Sentence
 
 T = TypeVar("T")
 
 
-def make(record_type: type[T], **values: Any) -> T:
-    """A record of ``record_type`` with ``values`` and neutral defaults for every other field."""
+@functools.cache
+def _neutral_values(record_type: type) -> dict[str, Any]:
+    """Each field's neutral value by its type: None, (), -1 for a span offset, 0, 0.0, False or ""."""
     hints = typing.get_type_hints(record_type)
-    filled: dict[str, Any] = {}
-    for field in dataclasses.fields(record_type):  # type: ignore[arg-type]
-        if field.name in values:
-            filled[field.name] = values[field.name]
-            continue
+    neutral: dict[str, Any] = {}
+    for field in dataclasses.fields(record_type):
         hint = hints[field.name]
-        args = typing.get_args(hint)
-        if type(None) in args:
-            filled[field.name] = None
+        if type(None) in typing.get_args(hint):
+            neutral[field.name] = None
         elif typing.get_origin(hint) is tuple:
-            filled[field.name] = ()
+            neutral[field.name] = ()
         elif hint is int:
-            filled[field.name] = -1 if field.name.endswith(("_start", "_end")) else 0
+            # offsets (``start``, ``content_end``...) use -1 for "no span", as the stages do
+            neutral[field.name] = -1 if field.name.endswith(("start", "end")) else 0
         elif hint is float:
-            filled[field.name] = 0.0
+            neutral[field.name] = 0.0
         elif hint is bool:
-            filled[field.name] = False
+            neutral[field.name] = False
         else:
-            filled[field.name] = ""
-    return record_type(**filled)
+            neutral[field.name] = ""
+    return neutral
 
 
-def article(article_id: str, text: str, outlet: str | None = None, published: str | None = None) -> Article:
+def make(record_type: type[T], **values: Any) -> T:
+    """A record of ``record_type`` with ``values`` and neutral defaults for every other field.
+
+    Values for fields the record does not have (yet, or any more) are ignored, so a test can name
+    a field of a stage still being built.
+    """
+    neutral = _neutral_values(record_type)
+    return record_type(**{name: values.get(name, default) for name, default in neutral.items()})
+
+
+def article(
+    article_id: str, text: str, outlet: str | None = None, published: str | None = None, **fields: Any
+) -> Article:
+    """An article read from ``{article_id}.txt``; ``fields`` sets any other field (title, url...)."""
     return make(
         Article,
         article_id=article_id,
@@ -49,7 +69,19 @@ def article(article_id: str, text: str, outlet: str | None = None, published: st
         published=published,
         source_path=f"{article_id}.txt",
         source_format="txt",
+        **fields,
     )
+
+
+def sentences(record: Article) -> list[Sentence]:
+    """The article's text cut at every ". ", each sentence keeping its full stop."""
+    text = record.text
+    out, start = [], 0
+    for index, part in enumerate(text.split(". ")):
+        end = start + len(part) + (1 if start + len(part) < len(text) else 0)
+        out.append(Sentence(record.article_id, index, start, end, text[start:end], 0))
+        start = end + 1
+    return out
 
 
 def claim(
@@ -63,13 +95,16 @@ def claim(
     role: str = "",
     sentence: int = 0,
     cid: str | None = None,
+    **fields: Any,
 ) -> Claim:
-    """A claim whose spans are found in ``text`` (content, speaker and via must occur verbatim)."""
+    """A claim whose spans are found in ``text`` (content, speaker and via must occur verbatim).
+
+    ``fields`` sets any other field, or overrides a derived one (``cue``, ``quote_kind``...).
+    """
     start = text.index(content)
     speaker_start = text.index(speaker) if speaker else -1
     via_start = text.index(via) if via else -1
-    return make(
-        Claim,
+    derived = dict(
         claim_id=cid or f"{article_id}-{start}",
         article_id=article_id,
         sentence_index=sentence,
@@ -87,3 +122,4 @@ def claim(
         sourcing=sourcing if speaker or via or sourcing != "named" else "none",
         quote_kind="indirect" if sourcing != "none" else "none",
     )
+    return make(Claim, **(derived | fields))

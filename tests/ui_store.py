@@ -3,15 +3,16 @@
 The records are written directly (not by the pipeline) so that the report and app are tested on
 every section even while a stage is being built; records of stages that do not exist yet are
 simply left out. The hostile story puts markup, event handlers and ``javascript:`` URLs in
-every field a page shows.
+every field a page shows. Each record is built by ``record_factory``, the one home of the
+invented-record helpers, so fields this store does not name are filled as in every other test.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from pathlib import Path
 from typing import Any
+
+from record_factory import article, claim, make, sentences
 
 from wiretrace import records
 from wiretrace.records import Alignment, Article, Claim, Pair, Sentence, Story
@@ -45,79 +46,19 @@ BAD = (
 )
 
 
-def make(record_type: type, **values: Any) -> Any:
-    """A record with ``values`` and neutral defaults for every other field."""
-    hints = typing.get_type_hints(record_type)
-    filled: dict[str, Any] = {}
-    for field in dataclasses.fields(record_type):
-        if field.name in values:
-            filled[field.name] = values[field.name]
-            continue
-        hint = hints[field.name]
-        args = typing.get_args(hint)
-        if type(None) in args:
-            filled[field.name] = None
-        elif typing.get_origin(hint) is tuple:
-            filled[field.name] = ()
-        elif hint is int:
-            filled[field.name] = -1 if field.name.endswith(("start", "end")) else 0
-        elif hint is float:
-            filled[field.name] = 0.0
-        elif hint is bool:
-            filled[field.name] = False
-        else:
-            filled[field.name] = ""
-    return record_type(**filled)
-
-
-def _article(article_id: str, text: str, outlet: str, date: str, title: str, url: str) -> Article:
-    return make(
-        Article,
-        article_id=article_id,
-        text=text,
-        title=title,
-        url=url,
-        outlet=outlet,
-        published=date,
-        author=None,
-        source_path=f"{article_id}.txt",
-        source_format="txt",
-    )
-
-
-def _sentences(article: Article) -> list[Sentence]:
-    out, start = [], 0
-    for index, part in enumerate(article.text.split(". ")):
-        end = start + len(part) + (1 if start + len(part) < len(article.text) else 0)
-        out.append(Sentence(article.article_id, index, start, end, article.text[start:end], 0))
-        start = end + 1
-    return out
-
-
 def _claim(
-    cid: str, article: Article, content: str, speaker: str, via: str = "", quote: str = "direct"
+    cid: str, source: Article, content: str, speaker: str, via: str = "", quote: str = "direct"
 ) -> Claim:
-    text = article.text
-    c = text.index(content)
-    s = text.index(speaker) if speaker and speaker in text else -1
-    v = text.index(via) if via and via in text else -1
-    return make(
-        Claim,
-        claim_id=cid,
-        article_id=article.article_id,
-        content_start=c,
-        content_end=c + len(content),
-        content=content,
+    """A claim of ``source`` with a "said" cue, direct unless ``quote`` says otherwise."""
+    return claim(
+        source.article_id,
+        source.text,
+        content,
+        speaker,
+        via=via,
+        cid=cid,
         cue="said",
         cue_class="assert",
-        speaker_start=s,
-        speaker_end=s + len(speaker) if s >= 0 else -1,
-        speaker=speaker,
-        speaker_canonical=speaker,
-        via_outlet=via,
-        via_start=v,
-        via_end=v + len(via) if v >= 0 else -1,
-        sourcing="named" if speaker else "none",
         quote_kind=quote,
     )
 
@@ -127,27 +68,31 @@ def _optional(stage: str, **values: Any) -> list[Any]:
     cls = getattr(records, stage, None)
     if cls is None or cls not in TABLES:
         return []
-    names = {f.name for f in dataclasses.fields(cls)}
-    return [make(cls, **{k: v for k, v in values.items() if k in names})]
+    return [make(cls, **values)]
 
 
 def build_store(path: Path) -> dict[str, Any]:
     """Write the invented store at ``path``; returns the ids the tests use."""
-    wire = _article(
+    wire = article(
         "a1",
         WIRE,
         "Nordwire",
         "2026-02-23",
-        "Ferry line to resume, harbour says",
-        "https://nordwire.example/f",
+        title="Ferry line to resume, harbour says",
+        url="https://nordwire.example/f",
     )
-    copy = _article(
-        "a2", COPY, "Coastal Daily", "2026-02-24", "Ferries back in March", "https://coastal.example/f"
+    copy = article(
+        "a2",
+        COPY,
+        "Coastal Daily",
+        "2026-02-24",
+        title="Ferries back in March",
+        url="https://coastal.example/f",
     )
-    rewrite = _article(
-        "a3", REWRITE, "Aggregator Hub", "2026-02-25", "Northern ferries to return", HOSTILE_URL
+    rewrite = article(
+        "a3", REWRITE, "Aggregator Hub", "2026-02-25", title="Northern ferries to return", url=HOSTILE_URL
     )
-    bad = _article("b1", BAD, HOSTILE, "2026-03-01", "Bridge " + HOSTILE, HOSTILE_URL)
+    bad = article("b1", BAD, HOSTILE, "2026-03-01", title="Bridge " + HOSTILE, url=HOSTILE_URL)
     articles = [wire, copy, rewrite, bad]
     quote = "Repairs to the quay are complete and inspections found no damage"
     claims = [
@@ -202,7 +147,6 @@ def build_store(path: Path) -> dict[str, Any]:
         make(Pair, article_a="a1", article_b="a2", kind="near_copy", minhash_jaccard=0.8),
         make(Pair, article_a="a1", article_b="a3", kind="rewrite", embedding_cosine=0.9),
     ]
-    sentences = [s for a in articles for s in _sentences(a)]
     alignments = [
         Alignment("a1", 0, "a2", 0, 0.97),
         Alignment("a1", 2, "a2", 2, 0.95),
@@ -210,9 +154,11 @@ def build_store(path: Path) -> dict[str, Any]:
     ]
     first = WIRE.index("4 March")
     second = COPY.index("6 March")
+    place = WIRE.index("Tromsø")
+    statement = WIRE.index("The harbour authority")
     tables: dict[type, list[Any]] = {
         Article: articles,
-        Sentence: sentences,
+        Sentence: [s for a in articles for s in sentences(a)],
         Pair: pairs,
         Alignment: alignments,
         Story: [story, hostile_story],
@@ -324,74 +270,68 @@ def build_store(path: Path) -> dict[str, Any]:
                 explanation=HOSTILE,
             ),
         ],
+        # places and events: one place (Tromsø) mentioned in the wire story, one statement event
+        "Place": [
+            dict(
+                place_id="gn:3133880",
+                geonames_id=3133880,
+                name="Tromsø",
+                lat=69.6496,
+                lon=18.957,
+                country_code="NO",
+                precision="populated_place",
+                mention_count=1,
+            )
+        ],
+        "PlaceMention": [
+            dict(
+                mention_id="m1",
+                place_id="gn:3133880",
+                article_id="a1",
+                start=place,
+                end=place + 6,
+                text="Tromsø",
+                status="resolved",
+            ),
+            dict(
+                mention_id="mx",
+                place_id="",
+                article_id="b1",
+                start=0,
+                end=9,
+                text=HOSTILE,
+                status="unresolved",
+            ),
+        ],
+        "Event": [
+            dict(
+                event_id="e1",
+                article_id="a1",
+                start=statement,
+                end=statement + 60,
+                event_type="statement",
+                date="2026-02-23",
+                place_name="Tromsø",
+                claimant="harbour authority",
+                status="claimed",
+            ),
+            dict(
+                event_id="ex",
+                article_id="b1",
+                start=0,
+                end=8,
+                event_type=HOSTILE,
+                date="2026-03-01",
+                place_name=HOSTILE,
+                claimant=HOSTILE,
+                status=HOSTILE,
+            ),
+        ],
     }
     for name, rows in optional.items():
         for row in rows:
             for record in _optional(name, **row):
                 tables.setdefault(type(record), []).append(record)
-    # places and events, when those stages exist: one place (Tromsø) mentioned in the wire story
-    at = WIRE.index("Tromsø")
-    for record in _optional(
-        "Place",
-        place_id="gn:3133880",
-        geonames_id=3133880,
-        name="Tromsø",
-        lat=69.6496,
-        lon=18.957,
-        country_code="NO",
-        precision="populated_place",
-        mention_count=1,
-    ):
-        tables.setdefault(type(record), []).append(record)
-    for record in _optional(
-        "PlaceMention",
-        mention_id="m1",
-        place_id="gn:3133880",
-        article_id="a1",
-        start=at,
-        end=at + 6,
-        text="Tromsø",
-        status="resolved",
-    ):
-        tables.setdefault(type(record), []).append(record)
-    for record in _optional(
-        "PlaceMention",
-        mention_id="mx",
-        place_id="",
-        article_id="b1",
-        start=0,
-        end=9,
-        text=HOSTILE,
-        status="unresolved",
-    ):
-        tables.setdefault(type(record), []).append(record)
-    statement = WIRE.index("The harbour authority")
-    for record in _optional(
-        "Event",
-        event_id="e1",
-        article_id="a1",
-        start=statement,
-        end=statement + 60,
-        event_type="statement",
-        date="2026-02-23",
-        place_name="Tromsø",
-        claimant="harbour authority",
-        status="claimed",
-    ):
-        tables.setdefault(type(record), []).append(record)
-    for record in _optional(
-        "Event",
-        event_id="ex",
-        article_id="b1",
-        start=0,
-        end=8,
-        event_type=HOSTILE,
-        date="2026-03-01",
-        place_name=HOSTILE,
-        claimant=HOSTILE,
-        status=HOSTILE,
-    ):
-        tables.setdefault(type(record), []).append(record)
     with Store(path) as store:
         store.insert_new(Article, articles)
         store.replace_many({t: rows for t, rows in tables.items() if t is not Article})
