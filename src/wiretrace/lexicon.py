@@ -114,13 +114,21 @@ def load_lexicon(extra_file: str = "", stance: bool = False) -> Lexicon:
             verb_class.setdefault(lemma.lower(), cue_class)
     for lemma in verbs.get("quote_only", []):
         verb_class.setdefault(lemma.lower(), "assert")
+    learned: list[str] = []
     if stance:
         for lemma in verbs.get("stance", []):
             verb_class.setdefault(lemma.lower(), "assert")
+        learned = tomllib.loads(
+            resources.files("wiretrace").joinpath("data/cues_learned.toml").read_text(encoding="utf-8")
+        )["forms"]
     form_lemma: dict[str, str] = {}
     for lemma in list(verb_class):
         for form in _inflections(lemma):
             form_lemma.setdefault(form, lemma)
+    for form in learned:  # learned as inflected forms: each is its own lemma
+        if form not in form_lemma:
+            form_lemma[form] = form
+            verb_class[form] = "assert"
     for lemma, forms in data.get("irregular", {}).items():
         if lemma.lower() in verb_class:
             for form in forms:
@@ -146,7 +154,7 @@ def load_lexicon(extra_file: str = "", stance: bool = False) -> Lexicon:
         object_info=frozenset(verbs.get("object_info", [])),
         info_nouns=frozenset(verbs.get("info_nouns", [])),
         evidence_verbs=frozenset(verbs.get("evidence_verbs", [])),
-        animate_subject=frozenset(verbs.get("animate_subject", [])),
+        animate_subject=frozenset(verbs.get("animate_subject", [])) | frozenset(learned),
         evidence_subjects=frozenset(verbs.get("evidence_subjects", [])),
         source_carriers=frozenset(phrases.get("source_carriers", [])),
         hedge_pattern=_phrase_pattern(hedges["words"] + hedges["phrases"]),
