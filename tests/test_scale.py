@@ -13,17 +13,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import EXAMPLES
 from typer.testing import CliRunner
 
+from wiretrace import fingerprint, segment
 from wiretrace.cli import app
 from wiretrace.config import Settings
 from wiretrace.export import export, export_document
 from wiretrace.importer import ImportFailed, import_parquet
-from wiretrace.ingest import expand_paths, ingest_paths
+from wiretrace.ingest import expand_paths, file_records, ingest_paths
 from wiretrace.pipeline import analyze
+from wiretrace.records import Article
 from wiretrace.store import Store
+from wiretrace.stories import build_stories, fingerprint_options, story_order
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 needs_ray = pytest.mark.skipif(
@@ -125,6 +129,72 @@ def test_synthetic_10k_corpus_gives_the_same_stories_claims_and_divergences(
     actual = imported(tmp_path / "tables", tmp_path / "ray.duckdb")
     assert len(actual["stories"]) > size / 10 and len(actual["claims"]) > size / 10 and actual["divergences"]
     assert differences(expected, actual) == {}
+
+
+def grouped_like_ray(
+    texts: list[str], options: fingerprint.FingerprintOptions, batches: int, seed: int
+) -> fingerprint.NearDuplicates:
+    """Near-duplicates as the Ray path finds them: texts sketched in shuffled batches, their bucket
+    rows grouped in shuffled order, Jaccard looked up in one sketch of all texts."""
+    rng = np.random.default_rng(seed)
+    bands, keys, rows = [], [], []
+    for batch in np.array_split(rng.permutation(len(texts)), batches):
+        found = fingerprint.bucket_rows(fingerprint.sketch([texts[i] for i in batch], options), options.bands)
+        bands.append(found.band)
+        keys.append(found.key)
+        rows.append(batch[found.row])
+    shuffled = rng.permutation(sum(r.size for r in rows))
+    left, right = fingerprint.bucket_pairs(
+        np.concatenate(bands)[shuffled],
+        np.concatenate(keys)[shuffled],
+        np.concatenate(rows)[shuffled],
+        options.max_bucket,
+    )
+    return fingerprint.with_estimates(fingerprint.sketch(texts, options), left, right)
+
+
+def test_bucket_rows_grouped_by_key_give_the_pairs_near_duplicates_gives() -> None:
+    rng = np.random.default_rng(11)
+    vocabulary = [f"word{i}" for i in range(300)]
+    originals = [" ".join(rng.choice(vocabulary, size=80)) for _ in range(120)]
+    edited = []
+    for text in originals[:60]:
+        words = text.split()
+        for position in rng.choice(len(words), size=int(rng.integers(1, 12)), replace=False):
+            words[position] = "changed"
+        edited.append(" ".join(words))
+    # a mass copy (one bucket per band far over a small cap), texts without words, short copies
+    texts = originals + edited + [originals[0].upper()] * 12 + ["", "... !", "Two words", "two WORDS."]
+    for max_bucket in (64, 4):
+        options = fingerprint.FingerprintOptions(max_bucket=max_bucket, threads=1)
+        expected = fingerprint.near_duplicates(texts, options)
+        found = grouped_like_ray(texts, options, batches=5, seed=max_bucket)
+        assert (
+            found.left.tolist() == expected.left.tolist() and found.right.tolist() == expected.right.tolist()
+        )
+        assert (
+            found.exact.tolist() == expected.exact.tolist()
+            and found.jaccard.tolist() == expected.jaccard.tolist()
+        )
+        assert expected.exact.sum() > 12 and (~expected.exact).sum() > 30  # copies and near-copies found
+
+
+def test_stories_take_near_duplicates_found_elsewhere() -> None:
+    settings = Settings()
+    articles = [
+        record
+        for path in expand_paths([str(EXAMPLES)])
+        for record in file_records(path, settings.ingest)
+        if isinstance(record, Article)
+    ]
+    sentences = segment.segment_all(articles)
+    texts = [a.text for a in story_order(articles)]
+    near = grouped_like_ray(texts, fingerprint_options(settings.stories), batches=3, seed=1)
+    assert near.left.size
+    expected = build_stories(articles, sentences, settings.stories)
+    assert build_stories(list(reversed(articles)), sentences, settings.stories, near) == expected
+    with pytest.raises(ValueError, match="story_order"):
+        build_stories(articles[1:], sentences, settings.stories, near)
 
 
 def test_parquet_export_imports_into_an_equal_store(tmp_path: Path) -> None:

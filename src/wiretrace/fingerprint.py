@@ -276,18 +276,9 @@ def lsh_pairs(
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     rows_per_band = k // bands
     members = np.flatnonzero(usable) if usable is not None else np.arange(n)
-    packed = rows_per_band * sig.itemsize == 8 and sig.flags.c_contiguous
     found: list[U64] = []
     for band in range(bands):
-        salt = mix64(np.array([band], np.uint64))[0]
-        if packed:
-            # four 16-bit slots are one 64-bit word: the band key without any hashing loop
-            key = mix64(sig.view(np.uint64)[:, band] ^ salt)
-        else:
-            block = sig[:, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
-            key = np.full(n, salt, dtype=np.uint64)
-            for column in range(rows_per_band):
-                key = mix64(key ^ block[:, column])
+        key = _band_key(sig, band, rows_per_band)
         order = members[np.argsort(key[members], kind="stable")]
         keys = key[order]
         found.extend(_bucket_pairs(order, keys, max_bucket, n))
@@ -297,6 +288,19 @@ def lsh_pairs(
     return (unique // np.uint64(n)).astype(np.int64), (unique % np.uint64(n)).astype(np.int64)
 
 
+def _band_key(sig: NDArray[np.uint16], band: int, rows_per_band: int) -> U64:
+    """The LSH key of one band of every row: its slots hashed with the band number as salt."""
+    salt = mix64(np.array([band], np.uint64))[0]
+    if rows_per_band * sig.itemsize == 8 and sig.flags.c_contiguous:
+        # four 16-bit slots are one 64-bit word: the band key without any hashing loop
+        return mix64(sig.view(np.uint64)[:, band] ^ salt)
+    block = sig[:, band * rows_per_band : (band + 1) * rows_per_band].astype(np.uint64)
+    key = np.full(sig.shape[0], salt, dtype=np.uint64)
+    for column in range(rows_per_band):
+        key = mix64(key ^ block[:, column])
+    return key
+
+
 def _bucket_pairs(order: I64, keys: U64, max_bucket: int, n: int) -> list[U64]:
     """Pair codes a*n+b for rows in equal-key runs of a sorted key array."""
     if keys.size < 2:
@@ -304,9 +308,16 @@ def _bucket_pairs(order: I64, keys: U64, max_bucket: int, n: int) -> list[U64]:
     new_run = np.empty(keys.size, dtype=bool)
     new_run[0] = True
     np.not_equal(keys[1:], keys[:-1], out=new_run[1:])
+    return _run_pairs(order, new_run, max_bucket, n)
+
+
+def _run_pairs(order: I64, new_run: NDArray[np.bool_], max_bucket: int, n: int) -> list[U64]:
+    """Pair codes a*n+b for rows in runs (``new_run`` marks each run's first row)."""
+    if order.size < 2:
+        return []
     run_id = np.cumsum(new_run) - 1
     run_start = np.flatnonzero(new_run)
-    run_size = np.diff(np.append(run_start, keys.size))
+    run_size = np.diff(np.append(run_start, order.size))
     size_of = run_size[run_id]
     out: list[U64] = []
     big = size_of > max_bucket
@@ -318,7 +329,7 @@ def _bucket_pairs(order: I64, keys: U64, max_bucket: int, n: int) -> list[U64]:
     step = 1
     while positions.size:
         later = positions + step
-        later = later[later < keys.size]
+        later = later[later < order.size]
         first = later - step
         same = run_id[later] == run_id[first]
         if not same.any():
@@ -364,17 +375,79 @@ def near_duplicates(texts: Sequence[str], options: FingerprintOptions | None = N
     """
     options = options or FingerprintOptions()
     sketches = sketch(texts, options)
-    sig, keys = sketches.signatures, sketches.keys
-    left, right = lsh_pairs(sig, options.bands, options.max_bucket, sketches.word_counts > 0)
+    usable = sketches.word_counts > 0
+    left, right = lsh_pairs(sketches.signatures, options.bands, options.max_bucket, usable)
     # exact copies always pair, even when the band cap turned their bucket into a star
-    copy_left, copy_right = _equal_key_pairs(keys, sketches.word_counts > 0, options.max_bucket)
-    n = max(len(texts), 1)
-    codes = np.unique(np.concatenate([_codes(left, right, n), _codes(copy_left, copy_right, n)]))
+    copy_left, copy_right = _equal_key_pairs(sketches.keys, usable, options.max_bucket)
+    return with_estimates(sketches, np.concatenate([left, copy_left]), np.concatenate([right, copy_right]))
+
+
+def with_estimates(sketches: Sketches, left: I64, right: I64) -> NearDuplicates:
+    """Candidate pairs (row indices, repeats and either order allowed) as ``near_duplicates`` gives them.
+
+    Each pair once, a < b, in order, with its estimated Jaccard and exact-copy flag.
+    """
+    n = max(sketches.keys.size, 1)
+    codes = np.unique(_codes(left.astype(np.int64), right.astype(np.int64), n))
     left = (codes // np.uint64(n)).astype(np.int64)
     right = (codes % np.uint64(n)).astype(np.int64)
-    jaccard = estimated_jaccard(sig, left, right)
-    exact = keys[left] == keys[right]
+    jaccard = estimated_jaccard(sketches.signatures, left, right)
+    exact = sketches.keys[left] == sketches.keys[right]
     return NearDuplicates(left, right, jaccard, exact, sketches)
+
+
+COPY_BAND = -1  # the band number of the rows that carry a text's copy key, not an LSH band key
+
+
+@dataclass(frozen=True)
+class BucketRows:
+    """One row per LSH band of each text with words, plus one with its copy key (``COPY_BAND``)."""
+
+    band: NDArray[np.int16]
+    key: U64
+    row: I64  # the text's index in the sketched batch
+
+
+def bucket_rows(sketches: Sketches, bands: int) -> BucketRows:
+    """The buckets each text falls into: the distributed form of ``near_duplicates``.
+
+    Grouping the rows of every batch by (band, key), wherever the batches were sketched, and
+    pairing each group with ``bucket_pairs`` gives the pairs ``lsh_pairs`` and the copy-key
+    step of ``near_duplicates`` give. Texts without words fall into no bucket.
+    """
+    sig = sketches.signatures
+    usable = np.flatnonzero(sketches.word_counts > 0)
+    rows_per_band = sig.shape[1] // bands
+    keys = [_band_key(sig, band, rows_per_band)[usable] for band in range(bands)]
+    keys.append(sketches.keys[usable])
+    band_numbers = np.append(np.arange(bands, dtype=np.int16), np.int16(COPY_BAND))
+    return BucketRows(
+        band=np.repeat(band_numbers, usable.size),
+        key=np.concatenate(keys) if keys else np.zeros(0, np.uint64),
+        row=np.tile(usable.astype(np.int64), len(keys)),
+    )
+
+
+def bucket_pairs(band: NDArray[np.int16], key: U64, rank: I64, max_bucket: int) -> tuple[I64, I64]:
+    """Candidate pairs (ranks, a < b, each once) of rows in the same (band, key) bucket.
+
+    ``rank`` numbers the texts in the order ``near_duplicates`` keeps them (its row index, or
+    any order-preserving stand-in): a bucket over ``max_bucket`` links each member to its
+    lowest-ranked one, as ``lsh_pairs`` does. Rows may come in any order, but every row of a
+    bucket must be there.
+    """
+    if rank.size < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.lexsort((rank, key, band))
+    band, key, rank = band[order], key[order], rank[order].astype(np.int64)
+    new_run = np.ones(rank.size, dtype=bool)
+    new_run[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
+    n = int(rank.max()) + 1
+    codes = _run_pairs(rank, new_run, max_bucket, n)
+    if not codes:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    unique = np.unique(np.concatenate(codes))
+    return (unique // np.uint64(n)).astype(np.int64), (unique % np.uint64(n)).astype(np.int64)
 
 
 def _equal_key_pairs(keys: U64, usable: NDArray[np.bool_], max_bucket: int) -> tuple[I64, I64]:

@@ -7,6 +7,12 @@ one article only) runs in ``map_batches`` on actors that load their models once,
 on the driver over the collected tables, so both paths give the same records. Each table is
 a folder of Parquet parts, ``OUT/<table>/part-*.parquet``, with the store's schema.
 
+The stories stage's copy and near-copy candidates are found on the cluster: the actors also
+sketch their articles (MinHash) and write one row per (LSH band, article) with the band's
+key, and a Ray Data ``groupby`` brings each bucket's rows together to pair them, with the
+bucket cap and copy keys of ``fingerprint.near_duplicates``, so the driver only looks the
+pairs' Jaccard estimates up in the collected signatures.
+
 ``ray`` is an optional extra (``pip install 'wiretrace[ray]'``), imported only here.
 """
 
@@ -28,13 +34,16 @@ import pyarrow.dataset as pa_ds
 import pyarrow.fs as pa_fs
 import pyarrow.parquet as pq
 
-from wiretrace import formats, ingest, pipeline
+from wiretrace import divergences, events, fingerprint, formats, ingest, pipeline, provenance, stories
 from wiretrace.config import IngestSettings, Settings
-from wiretrace.records import Article, Rejection
+from wiretrace.records import Alignment, Article, Pair, Rejection, Sentence, Story, Storyline
 from wiretrace.store import TABLES, _arrow_schema, table_name, to_arrow
 
 INSTALL_HINT = "install the Ray extra: pip install 'wiretrace[ray]'"
 _STAGING = "_staging"
+_SKETCHES = "_sketches"  # the actors' MinHash signatures and copy keys, one row per article
+_BUCKETS = "_buckets"  # one row per (LSH band or copy key, article), grouped into candidate pairs
+_BUCKET_ROWS_PER_SHARD = 200_000  # bucket rows per group of the groupby: one numpy pass each
 _ACTOR_SECONDS = "_actor_milliseconds"  # a pseudo-table in the actors' count rows
 _READ_CHUNK = 1000  # articles per block a read task yields: bounds a reader's memory
 _ORDER_SHIFT = 32  # _order = file number << 32 | record number: first read wins, as in ingest
@@ -222,18 +231,79 @@ def _read_files(batch: dict[str, np.ndarray], settings: IngestSettings) -> Itera
 
 def _write_part(fs: pa_fs.FileSystem, out: str, record_type: type, table: pa.Table, part: str) -> None:
     """One Parquet part of a table: ``out/<table>/part-<part>.parquet``."""
-    folder = f"{out}/{table_name(record_type)}"
+    _write_folder_part(fs, f"{out}/{table_name(record_type)}", table, part)
+
+
+def _write_folder_part(fs: pa_fs.FileSystem, folder: str, table: pa.Table, part: str) -> None:
+    """One Parquet part in a folder: ``folder/part-<part>.parquet``."""
     fs.create_dir(folder, recursive=True)
     pq.write_table(table, f"{folder}/part-{part}.parquet", filesystem=fs)
+
+
+def _sketch_schema(num_perm: int) -> pa.Schema:
+    """Columns of the actors' sketches: a signature of ``num_perm`` 16-bit minima per article."""
+    return pa.schema(
+        [
+            pa.field("article_id", pa.string()),
+            pa.field("signature", pa.list_(pa.uint16(), num_perm)),
+            pa.field("copy_key", pa.uint64()),
+            pa.field("word_count", pa.int64()),
+        ]
+    )
+
+
+def _sketch_tables(
+    articles: Sequence[Article], options: fingerprint.FingerprintOptions, shards: int
+) -> tuple[pa.Table, pa.Table]:
+    """The MinHash sketch of each article, and its bucket rows (band, key, article, shard of the key)."""
+    sketches = fingerprint.sketch([a.text for a in articles], options)
+    ids = pa.array([a.article_id for a in articles], pa.string())
+    signatures = pa.FixedSizeListArray.from_arrays(
+        pa.array(sketches.signatures.ravel(), pa.uint16()), options.num_perm
+    )
+    sketch_table = pa.Table.from_arrays(
+        [ids, signatures, pa.array(sketches.keys), pa.array(sketches.word_counts)],
+        schema=_sketch_schema(options.num_perm),
+    )
+    rows = fingerprint.bucket_rows(sketches, options.bands)
+    bucket_table = pa.table(
+        {
+            "shard": pa.array((rows.key % np.uint64(shards)).astype(np.int64)),
+            "band": pa.array(rows.band),
+            "key": pa.array(rows.key),
+            "article_id": ids.take(pa.array(rows.row)),
+        }
+    )
+    return sketch_table, bucket_table
+
+
+def _shard_pairs(rows: pa.Table, max_bucket: int) -> pa.Table:
+    """``map_groups`` body: the candidate pairs of every bucket in one shard, as article ids."""
+    ids = rows.column("article_id").combine_chunks()
+    # dense ranks follow the id order, the order the stories stage numbers its articles in
+    rank = pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64) - 1
+    left, right = fingerprint.bucket_pairs(
+        rows.column("band").to_numpy(), rows.column("key").to_numpy(), rank, max_bucket
+    )
+    row_of_rank = np.zeros(int(rank.max()) + 1 if rank.size else 0, dtype=np.int64)
+    row_of_rank[rank] = np.arange(rank.size)
+    return pa.table(
+        {
+            "article_a": ids.take(pa.array(row_of_rank[left])),
+            "article_b": ids.take(pa.array(row_of_rank[right])),
+        }
+    )
 
 
 class ArticleStages:
     """Ray actor: runs ``pipeline.article_stages`` on batches; models load once, in ``__init__``."""
 
-    def __init__(self, settings: Settings, out: str, kept: Any) -> None:
+    def __init__(self, settings: Settings, out: str, kept: Any, shards: int) -> None:
         import ray
 
         self.settings = settings
+        self.fingerprint = stories.fingerprint_options(settings.stories)
+        self.shards = shards
         self.fs, self.out = filesystem(out)
         self.kept = ray.get(kept) if isinstance(kept, ray.ObjectRef) else kept
         warmup = ingest.finish(formats.RawArticle(_WARMUP_TEXT), "warmup", "text", settings.ingest)
@@ -257,6 +327,9 @@ class ArticleStages:
                 _write_part(self.fs, self.out, record_type, to_arrow(record_type, records), part)
                 names.append(table_name(record_type))
                 rows.append(len(records))
+            sketch_table, bucket_table = _sketch_tables(articles, self.fingerprint, self.shards)
+            _write_folder_part(self.fs, f"{self.out}/{_SKETCHES}", sketch_table, part)
+            _write_folder_part(self.fs, f"{self.out}/{_BUCKETS}", bucket_table, part)
         # the actor's own seconds, so that a run can tell stage work from Ray's overhead
         names.append(_ACTOR_SECONDS)
         rows.append(round((time.perf_counter() - start) * 1000))
@@ -329,7 +402,8 @@ def analyze_ray(
         for record_type in TABLES:
             fs.delete_dir_contents(f"{root}/{table_name(record_type)}", missing_dir_ok=True)
         staging = f"{root}/{_STAGING}"
-        fs.delete_dir_contents(staging, missing_dir_ok=True)
+        for folder in (staging, f"{root}/{_SKETCHES}", f"{root}/{_BUCKETS}"):
+            fs.delete_dir_contents(folder, missing_dir_ok=True)
 
         clock = time.perf_counter()
         listing = ray.data.from_items(
@@ -352,11 +426,18 @@ def analyze_ray(
         # the staged input is materialised (spilled to disk past the object store) before the
         # actors start: an actor pool holding every CPU slot would starve a reader waiting for one
         blocks = max(cpus, -(-len(kept) // options.batch_articles))  # enough to keep every actor busy
+        fingerprint_options = stories.fingerprint_options(settings.stories)
+        shards = max(cpus, -(-len(kept) * (fingerprint_options.bands + 1) // _BUCKET_ROWS_PER_SHARD))
         staged = ray.data.read_parquet(_uri(out, staging), schema=_staged_schema())
         staged = staged.repartition(blocks).materialize()
         written = staged.map_batches(
             ArticleStages,
-            fn_constructor_kwargs={"settings": actor_settings, "out": out, "kept": ray.put(kept)},
+            fn_constructor_kwargs={
+                "settings": actor_settings,
+                "out": out,
+                "kept": ray.put(kept),
+                "shards": shards,
+            },
             batch_size=options.batch_articles,
             batch_format="pyarrow",
             compute=ray.data.ActorPoolStrategy(size=options.actors or max(1, cpus)),
@@ -372,12 +453,17 @@ def analyze_ray(
         seconds["article_stages_in_actors"] = counts.pop(_ACTOR_SECONDS, 0) / 1000
 
         clock = time.perf_counter()
+        pairs = _candidate_pairs(ray, fs, out, root, fingerprint_options.max_bucket, shards)
+        seconds["near_duplicates"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
         articles = sorted(_read_table(fs, root, Article), key=lambda a: a.article_id)
         outputs = {t: _read_table(fs, root, t) for t in TABLES if t not in (Article, Rejection)}
         outputs = {t: rows for t, rows in outputs.items() if rows or table_name(t) in counts}
+        near = _near_duplicates(fs, root, articles, pairs, fingerprint_options.num_perm)
         seconds["collect"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        corpus = pipeline.corpus_stages(articles, outputs, settings)
+        corpus = _corpus_stages(articles, outputs, settings, near)
         seconds["corpus_stages"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -390,7 +476,9 @@ def analyze_ray(
             if fs.get_file_info(f"{root}/{table_name(record_type)}").type != pa_fs.FileType.Directory:
                 _write_part(fs, root, record_type, to_arrow(record_type, []), "0")
                 counts[table_name(record_type)] = 0
-        fs.delete_dir(staging)
+        for folder in (staging, f"{root}/{_SKETCHES}", f"{root}/{_BUCKETS}"):
+            if fs.get_file_info(folder).type == pa_fs.FileType.Directory:
+                fs.delete_dir(folder)
         seconds["write"] = time.perf_counter() - clock
     finally:
         if started:
@@ -417,3 +505,81 @@ def _first_reads(fs: pa_fs.FileSystem, staging: str) -> tuple[np.ndarray, list[R
         Rejection, rejected.select([f.name for f in dataclasses.fields(Rejection)])
     )
     return kept, rejections
+
+
+def _candidate_pairs(
+    ray: Any, fs: pa_fs.FileSystem, out: str, root: str, max_bucket: int, shards: int
+) -> pa.Table:
+    """Near-duplicate candidate pairs (article ids, repeats possible) from the actors' bucket rows.
+
+    The rows are grouped by a shard of their key (``key % shards``) rather than by the key
+    itself, so that one ``map_groups`` call pairs many buckets in numpy instead of one Python
+    call per bucket (nearly every bucket holds a single article); a bucket never spans shards.
+    """
+    folder = f"{root}/{_BUCKETS}"
+    empty = pa.table({"article_a": pa.array([], pa.string()), "article_b": pa.array([], pa.string())})
+    if fs.get_file_info(folder).type != pa_fs.FileType.Directory:
+        return empty  # no articles
+    rows = ray.data.read_parquet(_uri(out, folder))
+    grouped = rows.groupby("shard", num_partitions=shards).map_groups(
+        _shard_pairs, fn_kwargs={"max_bucket": max_bucket}, batch_format="pyarrow"
+    )
+    tables = [empty, *grouped.iter_batches(batch_format="pyarrow", batch_size=None)]
+    return pa.concat_tables([t.select(["article_a", "article_b"]) for t in tables])
+
+
+def _near_duplicates(
+    fs: pa_fs.FileSystem, root: str, articles: Sequence[Article], pairs: pa.Table, num_perm: int
+) -> fingerprint.NearDuplicates | None:
+    """The stories stage's near-duplicates: the actors' sketches in its article order, and the pairs."""
+    ordered = pa.array([a.article_id for a in stories.story_order(articles)], pa.string())
+    if not len(ordered):
+        return None
+    table = pa_ds.dataset(
+        f"{root}/{_SKETCHES}", filesystem=fs, format="parquet", schema=_sketch_schema(num_perm)
+    ).to_table()
+    position = pc.index_in(ordered, value_set=table.column("article_id").combine_chunks())
+    if position.null_count:
+        raise ScaleError(f"{position.null_count} articles were not sketched; run the analysis again")
+    table = table.take(position)
+    signatures = table.column("signature").combine_chunks().flatten().to_numpy()
+    sketches = fingerprint.Sketches(
+        signatures=np.ascontiguousarray(signatures.reshape(len(ordered), num_perm)),
+        keys=table.column("copy_key").to_numpy(),
+        word_counts=table.column("word_count").to_numpy(),
+    )
+    left = pc.index_in(pairs.column("article_a"), value_set=ordered).to_numpy(zero_copy_only=False)
+    right = pc.index_in(pairs.column("article_b"), value_set=ordered).to_numpy(zero_copy_only=False)
+    return fingerprint.with_estimates(sketches, left.astype(np.int64), right.astype(np.int64))
+
+
+def _corpus_stages(
+    articles: Sequence[Article],
+    outputs: dict[type, list[Any]],
+    settings: Settings,
+    near: fingerprint.NearDuplicates | None,
+) -> dict[type, list[Any]]:
+    """``pipeline.corpus_stages``, the stories stage given the near-duplicates found on the cluster.
+
+    It mirrors that function step for step (the equivalence tests compare every table) until
+    ``pipeline.corpus_stages`` takes precomputed near-duplicates itself.
+    """
+    sentences: dict[str, list[Sentence]] = {article.article_id: [] for article in articles}
+    for sentence in outputs.get(Sentence, ()):
+        sentences.setdefault(sentence.article_id, []).append(sentence)
+    for rows in sentences.values():
+        rows.sort(key=lambda s: s.index)
+    result: dict[type, list[Any]] = {}
+    story_result = stories.build_stories(articles, sentences, settings.stories, near)
+    result.update(
+        {
+            Pair: story_result.pairs,
+            Alignment: story_result.alignments,
+            Story: story_result.stories,
+            Storyline: story_result.storylines,
+        }
+    )
+    result.update(provenance.stage_outputs(articles, {**outputs, **result}, settings))
+    result.update(divergences.stage_outputs(articles, {**outputs, **result}, settings))
+    result.update(events.stage_outputs(articles, sentences, {**outputs, **result}, settings))
+    return result

@@ -213,8 +213,26 @@ def same_event_score(
     return min(1.0, names * topic + 0.5 * aligned)
 
 
+def story_order(articles: Sequence[Article]) -> list[Article]:
+    """The articles as the stage numbers them: each id once (the first), ordered by id."""
+    unique: dict[str, Article] = {}
+    for article in articles:
+        unique.setdefault(article.article_id, article)
+    return [unique[k] for k in sorted(unique)]
+
+
+def fingerprint_options(settings: StoriesSettings) -> fingerprint.FingerprintOptions:
+    """How the stage sketches texts for copies and near-copies."""
+    return fingerprint.FingerprintOptions(
+        settings.shingle_words, settings.num_perm, settings.bands, threads=1
+    )
+
+
 def build_stories(
-    articles: Sequence[Article], sentences_by_article: dict[str, list[Sentence]], settings: StoriesSettings
+    articles: Sequence[Article],
+    sentences_by_article: dict[str, list[Sentence]],
+    settings: StoriesSettings,
+    near_duplicates: fingerprint.NearDuplicates | None = None,
 ) -> StoriesResult:
     """Pairs with kinds, stories, sentence alignments, storylines and likely originals.
 
@@ -222,23 +240,28 @@ def build_stories(
         articles: the articles (any order: results do not depend on it).
         sentences_by_article: ``segment.segment_all(articles)``.
         settings: thresholds (``[stories]`` in the configuration).
+        near_duplicates: the copy and near-copy candidates when they were found elsewhere (the
+            Ray path groups LSH buckets on the cluster), rows numbered as ``story_order``
+            numbers ``articles`` and sketched with ``fingerprint_options(settings)``; None
+            computes them here.
     Returns:
         the records of the stage.
     Example:
         result = build_stories(articles, segment.segment_all(articles), load_settings().stories)
         for story in result.stories: print(story.story_id, story.size, story.headline)
     """
-    unique: dict[str, Article] = {}
-    for article in articles:
-        unique.setdefault(article.article_id, article)
-    ordered = [unique[k] for k in sorted(unique)]
+    ordered = story_order(articles)
     if not ordered:
         return StoriesResult([], [], [], [])
+    if near_duplicates is not None and near_duplicates.sketches.keys.size != len(ordered):
+        raise ValueError(
+            f"near_duplicates covers {near_duplicates.sketches.keys.size} texts, the stage has "
+            f"{len(ordered)} articles: sketch every article, numbered as story_order numbers them"
+        )
     docs = _prepare(ordered, sentences_by_article)
-    options = fingerprint.FingerprintOptions(
-        settings.shingle_words, settings.num_perm, settings.bands, threads=1
-    )
-    near = fingerprint.near_duplicates([d.article.text for d in docs], options)
+    near = near_duplicates
+    if near is None:
+        near = fingerprint.near_duplicates([d.article.text for d in docs], fingerprint_options(settings))
     near_jaccard = {
         (int(a), int(b)): (float(j), bool(e))
         for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
