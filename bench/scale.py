@@ -130,11 +130,10 @@ def child_embedded(files: list[str], work: Path, article_stages_only: bool) -> d
         ingest_paths(files, store, settings.ingest)
         seconds["ingest"] = time.perf_counter() - start
         start = time.perf_counter()
-        if article_stages_only:
-            articles = store.load(Article)
-            for first in range(0, len(articles), pipeline.BATCH_ARTICLES):
-                pipeline.article_stages(articles[first : first + pipeline.BATCH_ARTICLES], settings)
-            count = len(articles)
+        if article_stages_only:  # as ``analyze`` runs them: batch by batch, records written to the store
+            store.clear(pipeline.DERIVED)
+            pipeline.write_article_stages(store, settings)
+            count = store.count(Article)
         else:
             count = pipeline.analyze(store, settings).counts["articles"]
         seconds["analyze"] = time.perf_counter() - start

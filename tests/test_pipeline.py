@@ -5,13 +5,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLES
 
+from wiretrace import events, pipeline
 from wiretrace.config import Settings
 from wiretrace.export import export_document
 from wiretrace.ingest import expand_paths, ingest_paths
 from wiretrace.pipeline import analyze
-from wiretrace.store import Store
+from wiretrace.records import Article, Sentence
+from wiretrace.store import Store, table_name, to_arrow
 
 
 def run(paths: list[str], db: Path) -> dict:
@@ -47,3 +50,48 @@ def test_example_corpus_is_idempotent_and_order_independent(tmp_path: Path) -> N
     backward = run(shuffled[::-1], tmp_path / "b.duckdb")
     assert len(forward["articles"]) == 11
     assert comparable(forward) == comparable(backward)
+
+
+def test_batchwise_writing_stores_the_rows_of_the_whole_corpus_route(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of 3 articles, written as they come, give exactly the rows of one in-memory pass."""
+    settings = Settings()
+    monkeypatch.setattr(pipeline, "BATCH_ARTICLES", 3)
+    with Store(tmp_path / "a.duckdb") as store:
+        ingest_paths(list(expand_paths([str(EXAMPLES)])), store, settings.ingest)
+        summary = analyze(store, settings)
+        articles = store.load(Article)
+        # the route the Ray path takes: every record in memory, then the corpus stages once
+        expected = pipeline.article_stages(articles, settings)
+        expected.update(pipeline.corpus_stages(articles, expected, settings))
+        for record_type in pipeline.DERIVED:
+            rows = expected.get(record_type, [])
+            stored = store.arrow(record_type)
+            assert stored.to_pylist() == to_arrow(record_type, rows).to_pylist(), table_name(record_type)
+            assert summary.counts.get(table_name(record_type), 0) == len(rows)
+        assert summary.counts["sentences"] > 0 and summary.counts["claims"] > 0
+
+
+def test_rerun_and_failed_run_replace_derived_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    with Store(tmp_path / "a.duckdb") as store:
+        ingest_paths(list(expand_paths([str(EXAMPLES)])), store, settings.ingest)
+        counts = analyze(store, settings).counts
+        clean_export = export_document(store)
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("the places stage failed")
+
+        monkeypatch.setattr(events, "stage_outputs", broken)
+        with pytest.raises(RuntimeError):
+            analyze(store, settings)
+        # articles untouched, derived tables partly written (the per-article ones are complete)
+        assert store.arrow(Article).to_pylist() == clean_export["articles"]
+        assert store.count(Sentence) == counts["sentences"]
+        monkeypatch.undo()
+        again = analyze(store, settings).counts
+        assert again == counts
+        assert export_document(store) == clean_export
+        for record_type in pipeline.DERIVED:
+            assert store.count(record_type) == again.get(table_name(record_type), 0)

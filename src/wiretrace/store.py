@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -162,8 +162,51 @@ class Store:
             self.connection.execute("ROLLBACK")
             raise
 
+    def append(self, record_type: type, rows: Sequence[Any]) -> None:
+        """Add rows to a table in one transaction (the pipeline writes its records batch by batch)."""
+        if not rows:
+            return
+        batch = to_arrow(record_type, rows)  # noqa: F841 - read by DuckDB by name
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            self.connection.execute(f"INSERT INTO {table_name(record_type)} SELECT * FROM batch")
+            self.connection.execute("COMMIT")
+        except Exception:
+            self.connection.execute("ROLLBACK")
+            raise
+
+    def clear(self, record_types: Iterable[type]) -> None:
+        """Empty several derived tables in one transaction (articles are never cleared this way)."""
+        types = list(record_types)
+        if records.Article in types:
+            raise StoreError(
+                "articles are never cleared by the pipeline; remove the store file to start anew"
+            )
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            for record_type in types:
+                self.connection.execute(f"DELETE FROM {table_name(record_type)}")
+            self.connection.execute("COMMIT")
+        except Exception:
+            self.connection.execute("ROLLBACK")
+            raise
+
     def load(self, record_type: type[T], where: str = "", params: Iterable[Any] = ()) -> list[T]:
         """Records of one type, optionally filtered by a SQL ``where`` clause with ``?`` params."""
+        return list(self.iter_load(record_type, where, params))
+
+    def iter_load(
+        self,
+        record_type: type[T],
+        where: str = "",
+        params: Iterable[Any] = (),
+        key_order: bool = True,
+        chunk_rows: int = 10_000,
+    ) -> Iterator[T]:
+        """Records of one type, read ``chunk_rows`` at a time: the raw rows never all sit in memory.
+
+        ``key_order=False`` yields them in insertion order (tables without a key keep only that).
+        """
         name, key = TABLES[record_type]
         column_types = _column_types(record_type)  # type: ignore[arg-type]
         columns = [c[0] for c in column_types]
@@ -171,17 +214,29 @@ class Store:
         sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)} FROM {name}"
         if where:
             sql += f" WHERE {where}"
-        if key:
+        if key and key_order:
             sql += " ORDER BY " + ", ".join(f'"{k}"' for k in key)
-        rows = self.connection.execute(sql, list(params)).fetchall()
-        out = []
-        for row in rows:
-            values = {
-                c: (tuple(v) if c in tuples and v is not None else v)
-                for c, v in zip(columns, row, strict=True)
-            }
-            out.append(record_type(**values))
-        return out
+        cursor = self.connection.cursor()  # its own cursor: callers may write while reading
+        try:
+            cursor.execute(sql, list(params))
+            while rows := cursor.fetchmany(chunk_rows):
+                for row in rows:
+                    values = {
+                        c: (tuple(v) if c in tuples and v is not None else v)
+                        for c, v in zip(columns, row, strict=True)
+                    }
+                    yield record_type(**values)
+        finally:
+            cursor.close()
+
+    def article_id_bounds(self, batch_articles: int) -> list[tuple[str, str]]:
+        """(first, last) article id of consecutive batches of ``batch_articles`` ids, in id order."""
+        ids = self.connection.sql("SELECT article_id FROM articles ORDER BY article_id").to_arrow_table()
+        column = ids.column(0)
+        return [
+            (column[start].as_py(), column[min(start + batch_articles, len(column)) - 1].as_py())
+            for start in range(0, len(column), batch_articles)
+        ]
 
     def existing_article_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored already."""
@@ -195,8 +250,9 @@ class Store:
         self.connection.execute("DELETE FROM rejections WHERE source_path = ?", [source_path])
 
     def count(self, record_type: type) -> int:
-        result = self.connection.execute(f"SELECT count(*) FROM {table_name(record_type)}").fetchone()
-        return int(result[0]) if result else 0
+        # fetchall, not fetchone: an unfinished result blocks the connection's next ``sql()`` (DuckDB 2)
+        rows = self.connection.execute(f"SELECT count(*) FROM {table_name(record_type)}").fetchall()
+        return int(rows[0][0]) if rows else 0
 
     def arrow(self, record_type: type) -> pa.Table:
         """A whole table as Arrow, for export."""
