@@ -1,6 +1,6 @@
 """Speed and peak memory of the claims stage on news-length articles.
 
-Usage: python bench/claims_speed.py [--sizes 1000 10000] [--processes 0] [--stance]
+Usage: python bench/claims_speed.py [--sizes 1000 10000] [--processes 0] [--stance] [--span-model]
 
 Articles are the PolNeAR texts (2016 US election news, about 720 words each) from
 ../shared/bench/polnear, repeated under new ids up to each size. Each size runs in a fresh
@@ -46,13 +46,13 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _one(count: int, processes: int, stance: bool) -> dict:
+def _one(count: int, processes: int, stance: bool, span_model: bool = False) -> dict:
     """Run one size in this process and return its figures."""
     from wiretrace.claims import extract_claims, load_model
     from wiretrace.config import ClaimsSettings
     from wiretrace.segment import segment_all
 
-    settings = ClaimsSettings(processes=processes, stance_cues=stance)
+    settings = ClaimsSettings(processes=processes, stance_cues=stance, span_model=span_model)
     articles = _articles(count)
     words = sum(len(a.text.split()) for a in articles)
     started = time.perf_counter()
@@ -85,19 +85,24 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--processes", type=int, default=0, help="0: the stage's default (2 for big batches)")
     parser.add_argument("--stance", action="store_true")
+    parser.add_argument(
+        "--span-model", action="store_true", help="also the span tagger ([claims] span_model)"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(_one(args.one, args.processes, args.stance)))
+        print(json.dumps(_one(args.one, args.processes, args.stance, args.span_model)))
         return
     print(
         f"claims stage on {os.cpu_count()} cores, "
-        f"processes={args.processes or 'default'}, stance={args.stance}"
+        f"processes={args.processes or 'default'}, stance={args.stance}, span_model={args.span_model}"
     )
     for size in args.sizes:
         command = [sys.executable, __file__, "--one", str(size), "--processes", str(args.processes)]
         if args.stance:
             command.append("--stance")
+        if args.span_model:
+            command.append("--span-model")
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         figures = json.loads(output.strip().splitlines()[-1])
         print(

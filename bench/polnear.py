@@ -111,6 +111,9 @@ def main() -> None:
     parser.add_argument("--compartment", default="dev", choices=["dev", "train"])
     parser.add_argument("--limit", type=int, default=0, help="first N articles only")
     parser.add_argument("--stance", action="store_true", help="stance verbs as cues ([claims] stance_cues)")
+    parser.add_argument(
+        "--span-model", action="store_true", help="add the span tagger's cues ([claims] span_model)"
+    )
     parser.add_argument("--errors", type=int, default=0, help="print N missed gold spans of each kind")
     args = parser.parse_args()
     folder = POLNEAR / args.compartment
@@ -137,7 +140,9 @@ def main() -> None:
     ]
     started = time.perf_counter()
     result = extract_claims(
-        articles, segment_all(articles), ClaimsSettings(include_unsourced=False, stance_cues=args.stance)
+        articles,
+        segment_all(articles),
+        ClaimsSettings(include_unsourced=False, stance_cues=args.stance, span_model=args.span_model),
     )
     elapsed = time.perf_counter() - started
     by_article: dict[str, list] = {name: [] for name in names}

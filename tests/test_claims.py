@@ -247,3 +247,24 @@ def test_stance_mode_adds_learned_cue_forms() -> None:
     claim = next(c for c in broad.claims if c.cue == "railed")
     assert text[claim.speaker_start : claim.speaker_end] == "The mayor"
     assert "parking rules" in text[claim.content_start : claim.content_end]
+
+
+def test_span_tagger_only_adds_claims() -> None:
+    """With [claims] span_model the rule claims stay as they are; the tagger's cues come on top."""
+    from wiretrace.span_model import tag_articles
+
+    text = (
+        "The council voted on Tuesday to close the old library, the mayor said. "
+        "Residents have pushed back hard against the plan for months.\n"
+        "The union made a case for keeping the branch open, arguing that pupils depend on it."
+    )
+    article = _article(text)
+    sentences = segment_all([article])
+    plain = extract_claims([article], sentences, ClaimsSettings(include_unsourced=False)).claims
+    tagged = extract_claims(
+        [article], sentences, ClaimsSettings(include_unsourced=False, span_model=True)
+    ).claims
+    assert {c.claim_id for c in plain} <= {c.claim_id for c in tagged}
+    spans = tag_articles([text])[0]
+    assert spans and {s.label for s in spans} <= {"SOURCE", "CUE", "CONTENT"}
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)

@@ -25,11 +25,17 @@ def test_claims_quality_gate_on_seeds() -> None:
     assert all(c.content_start <= c.content_end for c in result.claims)
 
 
-POLNEAR_FLOORS = {"Source": 0.71, "Content": 0.78}  # overlap F1, first 20 dev articles: 0.718, 0.786
+# overlap F1 on the first 20 dev articles, per mode: default 0.718 / 0.786; broad (stance verbs,
+# learned forms and the span tagger) 0.747 / 0.845
+POLNEAR_FLOORS = {
+    "default": {"Source": 0.71, "Content": 0.78},
+    "broad": {"Source": 0.74, "Content": 0.84},
+}
 
 
 @pytest.mark.skipif(not (SHARED / "bench" / "polnear" / "dev").exists(), reason="../shared PolNeAR missing")
-def test_claims_quality_gate_on_polnear_dev_sample() -> None:
+@pytest.mark.parametrize("mode", sorted(POLNEAR_FLOORS))
+def test_claims_quality_gate_on_polnear_dev_sample(mode: str) -> None:
     import sys
     from pathlib import Path
 
@@ -61,8 +67,11 @@ def test_claims_quality_gate_on_polnear_dev_sample() -> None:
         )
         for n in names
     ]
-    claims = extract_claims(articles, segment_all(articles), ClaimsSettings(include_unsourced=False)).claims
-    totals = {kind: polnear.Counts() for kind in POLNEAR_FLOORS}
+    broad = mode == "broad"
+    settings = ClaimsSettings(include_unsourced=False, stance_cues=broad, span_model=broad)
+    claims = extract_claims(articles, segment_all(articles), settings).claims
+    floors = POLNEAR_FLOORS[mode]
+    totals = {kind: polnear.Counts() for kind in floors}
     for article in articles:
         gold = polnear.read_gold(annotations[article.article_id])
         mine = [c for c in claims if c.article_id == article.article_id]
@@ -72,5 +81,5 @@ def test_claims_quality_gate_on_polnear_dev_sample() -> None:
         }
         for kind, counts in totals.items():
             polnear.score_kind(article.text, gold[kind], predicted[kind], counts)
-    for kind, floor in POLNEAR_FLOORS.items():
-        assert totals[kind].prf("overlap")[2] >= floor, (kind, totals[kind].prf("overlap"))
+    for kind, floor in floors.items():
+        assert totals[kind].prf("overlap")[2] >= floor, (mode, kind, totals[kind].prf("overlap"))

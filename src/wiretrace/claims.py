@@ -25,6 +25,7 @@ from wiretrace.lexicon import Lexicon, load_lexicon
 from wiretrace.noun_sources import headline_drafts, in_source_drafts
 from wiretrace.quotes import Quote, QuoteScan, scan_quotes
 from wiretrace.records import Article, Claim, ClaimNote, Sentence
+from wiretrace.span_model import TaggedSpan, span_drafts, tag_articles
 from wiretrace.speakers import ArticleSpeakers
 
 _MODEL_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
@@ -184,8 +185,12 @@ def _extract_one(
     lex: Lexicon,
     settings: ClaimsSettings,
     scan: QuoteScan | None = None,
+    tagged: list[TaggedSpan] | None = None,
 ) -> ClaimsResult:
-    """Claims of one article from its parsed sentences (``docs`` by sentence index)."""
+    """Claims of one article from its parsed sentences (``docs`` by sentence index).
+
+    ``tagged`` holds the span tagger's spans (``span_model``) when that is on.
+    """
     text = article.text
     notes: list[ClaimNote] = []
     scan = scan or scan_quotes(text)
@@ -213,6 +218,10 @@ def _extract_one(
             (persons if kind == "person" else bodies).append(mention)
     drafts += _label_drafts(text, sentences, speech, lex)
     drafts += headline_drafts(text, sentences, lex)
+    if tagged:
+        drafts += [
+            d for d in span_drafts(text, sentences, tagged, drafts, lex) if not _inside(d.cue_start, speech)
+        ]
     used = _attach_quotes(drafts, speech, scan.quotes, text)
     for draft in drafts:
         fallback = draft.extra.get("fallback_content", (-1, -1))
@@ -586,6 +595,7 @@ def _extract_chunk(
                 jobs.append((number, sentence.index))
                 texts.append(_without_dateline(sentence.text))
     docs: list[dict[int, Any]] = [{} for _ in articles]
+    tagged = tag_articles([a.text for a in articles]) if settings.span_model else [[] for _ in articles]
     with single_thread_blas():
         for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
             docs[number][index] = doc
@@ -599,6 +609,7 @@ def _extract_chunk(
                 lex,
                 settings,
                 scans[number],
+                tagged[number],
             )
         except Exception as error:  # one article must never fail the batch
             reason = f"article skipped by the claims stage: {type(error).__name__}: {error}"

@@ -63,6 +63,8 @@ class ClaimsSettings:
     cues_file: str = ""  # a user TOML that extends data/cues.toml
     stance_cues: bool = False  # broad attribution: stance verbs ("opposes", "wants") and verb forms
     # learned from PolNeAR train (data/cues_learned.toml): more recall, slower, noisier
+    span_model: bool = False  # broad attribution: add the cues of a span tagger trained on PolNeAR
+    # train (span_model.py): more recall, about twice the claims stage's time
     min_quote_words: int = 4  # shorter quotes are names or scare quotes, not speech
     include_unsourced: bool = True  # list the article's own unsourced assertions (sourcing "none")
     min_unsourced_words: int = 6

@@ -1,0 +1,150 @@
+"""Attribution spans from a small statistical tagger trained on PolNeAR train (broad mode only).
+
+The rules in ``attribution`` read reported speech; PolNeAR's annotators also mark positions,
+intentions and nominal cues ("policy disagreements with", "made a case for") that no word list
+reaches. With ``[claims] span_model = true`` a spaCy entity tagger (its own tok2vec, no
+vectors, 4 MB, shipped in ``data/attribution_spans/``; trained by ``bench/polnear_train.py``)
+marks SOURCE, CUE and CONTENT spans in every paragraph, and each CUE the rules did not find
+becomes a draft claim with the SOURCE and CONTENT nearest to it in the same sentence.
+The tagger never replaces a rule claim; it only adds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from wiretrace.attribution import Draft, SpeakerInfo
+from wiretrace.blas import single_thread_blas
+from wiretrace.lexicon import Lexicon
+from wiretrace.records import Sentence
+
+_PRONOUNS = frozenset("he she they it we i you him her them us who".split())
+_DETERMINERS = frozenset("the a an this that these those another one some his her their its our".split())
+_WORD = re.compile(r"[A-Za-z\u2019']+")
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    """One span the tagger marked, in article offsets."""
+
+    label: str  # SOURCE, CUE or CONTENT
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def load_tagger() -> Any:
+    """The packaged attribution-span tagger, loaded once per process."""
+    import spacy
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+
+    previous = get_current_ops()
+    if type(previous) is NumpyOps:
+        set_current_ops(NumpyOps(use_blis=False))  # as for the parser: OpenBLAS is faster here
+    try:
+        path = resources.files("wiretrace").joinpath("data/attribution_spans")
+        return spacy.load(str(path))
+    finally:
+        set_current_ops(previous)
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines of ``text`` with their offsets (the unit the tagger was trained on)."""
+    pieces = []
+    position = 0
+    for line in text.split("\n"):
+        if line.strip():
+            pieces.append((position, line))
+        position += len(line) + 1
+    return pieces
+
+
+def tag_articles(texts: list[str], batch_size: int = 64) -> list[list[TaggedSpan]]:
+    """Tagged spans of each text, in article offsets."""
+    nlp = load_tagger()
+    jobs = [(number, offset, line) for number, text in enumerate(texts) for offset, line in paragraphs(text)]
+    spans: list[list[TaggedSpan]] = [[] for _ in texts]
+    with single_thread_blas():
+        for (number, offset, _), doc in zip(
+            jobs, nlp.pipe([line for _, _, line in jobs], batch_size=batch_size), strict=True
+        ):
+            spans[number].extend(
+                TaggedSpan(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
+            )
+    return spans
+
+
+def _speaker(text: str, span: TaggedSpan) -> SpeakerInfo:
+    words = _WORD.findall(text[span.start : span.end])
+    lowered = [w.lower() for w in words]
+    head = lowered[-1] if lowered else ""
+    pronoun = len(words) == 1 and head in _PRONOUNS
+    capitalised = [w for w in words if w[:1].isupper() and w.lower() not in _DETERMINERS]
+    proper = bool(capitalised) and not pronoun
+    return SpeakerInfo(
+        start=span.start,
+        end=span.end,
+        text=text[span.start : span.end],
+        head=head,
+        plural=head.endswith("s") and not proper and not pronoun,
+        determiner=lowered[0] if lowered and lowered[0] in _DETERMINERS else "",
+        pronoun=pronoun,
+        names=(" ".join(capitalised),) if len(capitalised) >= 2 else (),
+        proper=proper,
+    )
+
+
+def _nearest(spans: list[TaggedSpan], cue: TaggedSpan) -> TaggedSpan | None:
+    """The span closest to ``cue`` (by the gap between them); before the cue wins a tie."""
+    if not spans:
+        return None
+    return min(spans, key=lambda s: (max(cue.start - s.end, s.start - cue.end, 0), s.start > cue.start))
+
+
+def span_drafts(
+    text: str, sentences: list[Sentence], spans: list[TaggedSpan], rule_drafts: list[Draft], lex: Lexicon
+) -> list[Draft]:
+    """Draft claims for the tagger's cues that no rule draft covers.
+
+    Args:
+        text: the article text.
+        sentences: its sentences.
+        spans: the tagger's spans for this article.
+        rule_drafts: drafts the rules found (their cues and contents are not repeated).
+        lex: the lexicon (cue classes of known cue words).
+    Returns:
+        new drafts, each with a cue, the nearest source and content in its sentence.
+    """
+    drafts: list[Draft] = []
+    taken = [(d.cue_start, d.cue_end) for d in rule_drafts if d.cue_start >= 0]
+    for cue in (s for s in spans if s.label == "CUE"):
+        if any(cue.start < end and start < cue.end for start, end in taken):
+            continue
+        sentence = next((s for s in sentences if s.start <= cue.start < s.end), None)
+        if sentence is None:
+            continue
+        inside = [s for s in spans if s.start < sentence.end and sentence.start < s.end and s is not cue]
+        source = _nearest([s for s in inside if s.label == "SOURCE"], cue)
+        content = _nearest([s for s in inside if s.label == "CONTENT"], cue)
+        if source is None or content is None:
+            continue  # a cue with no source or nothing attributed is not a claim
+        words = [w.lower() for w in _WORD.findall(text[cue.start : cue.end])]
+        lemma = next((lex.form_lemma[w] for w in words if w in lex.form_lemma), "")
+        draft = Draft(
+            sentence_index=sentence.index,
+            cue_start=cue.start,
+            cue_end=cue.end,
+            cue=text[cue.start : cue.end],
+            cue_class=lex.verb_class.get(lemma, "assert"),
+            speaker=_speaker(text, source),
+            content_start=content.start,
+            content_end=content.end,
+        )
+        draft.extra["span_model"] = True
+        drafts.append(draft)
+        taken.append((cue.start, cue.end))
+    return drafts
