@@ -218,10 +218,6 @@ def _extract_one(
             (persons if kind == "person" else bodies).append(mention)
     drafts += _label_drafts(text, sentences, speech, lex)
     drafts += headline_drafts(text, sentences, lex)
-    if tagged:
-        drafts += [
-            d for d in span_drafts(text, sentences, tagged, drafts, lex) if not _inside(d.cue_start, speech)
-        ]
     used = _attach_quotes(drafts, speech, scan.quotes, text)
     for draft in drafts:
         fallback = draft.extra.get("fallback_content", (-1, -1))
@@ -242,6 +238,10 @@ def _extract_one(
         if draft.speaker is None and draft.cue_class == "assert" and draft.quote_kind != "direct":
             continue
         kept.append(draft)
+    if tagged:  # the span tagger's cues where no kept rule draft has one
+        kept += [
+            d for d in span_drafts(text, sentences, tagged, kept, lex) if not _inside(d.cue_start, speech)
+        ]
     kept = _merge_according(kept, lex)
     kept.sort(key=lambda d: d.cue_start)
     kept += _continuations(kept, speech, used, sentences, text, notes, article.article_id)

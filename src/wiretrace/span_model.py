@@ -129,7 +129,20 @@ def span_drafts(
             continue
         inside = [s for s in spans if s.start < sentence.end and sentence.start < s.end and s is not cue]
         source = _nearest([s for s in inside if s.label == "SOURCE"], cue)
+        if source is None:
+            # an attribution that runs over sentences: the last source earlier in the paragraph
+            earlier = [
+                s
+                for s in spans
+                if s.label == "SOURCE" and s.end <= cue.start and "\n" not in text[s.end : cue.start]
+            ]
+            source = earlier[-1] if earlier else None
         content = _nearest([s for s in inside if s.label == "CONTENT"], cue)
+        if content is None and source is not None:
+            rest = text[cue.end : sentence.end].rstrip(" .!?\n")
+            if len(rest.split()) >= 3:  # nothing tagged: what follows the cue in its sentence
+                offset = len(rest) - len(rest.lstrip())
+                content = TaggedSpan("CONTENT", cue.end + offset, cue.end + len(rest))
         if source is None or content is None:
             continue  # a cue with no source or nothing attributed is not a claim
         words = [w.lower() for w in _WORD.findall(text[cue.start : cue.end])]
