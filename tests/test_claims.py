@@ -268,3 +268,26 @@ def test_span_tagger_only_adds_claims() -> None:
     spans = tag_articles([text])[0]
     assert spans and {s.label for s in spans} <= {"SOURCE", "CUE", "CONTENT"}
     assert all(0 <= s.start < s.end <= len(text) for s in spans)
+
+
+def test_span_drafts_from_tagged_spans() -> None:
+    """Tagged cue, source and content become a draft; a relative pronoun source takes the name before it."""
+    from wiretrace.lexicon import load_lexicon
+    from wiretrace.span_model import TaggedSpan, span_drafts
+
+    text = "The plan stalled. The Harbour Gazette, which has portrayed the vote as a rout, kept quiet."
+    article = _article(text)
+    sentences = segment_all([article])[article.article_id]
+
+    def at(label: str, words: str) -> TaggedSpan:
+        start = text.index(words)
+        return TaggedSpan(label, start, start + len(words))
+
+    spans = [at("SOURCE", "which"), at("CUE", "has portrayed"), at("CONTENT", "the vote as a rout")]
+    drafts = span_drafts(text, sentences, spans, [], load_lexicon())
+    assert len(drafts) == 1
+    draft = drafts[0]
+    assert draft.speaker is not None and draft.speaker.text == "The Harbour Gazette"
+    assert text[draft.content_start : draft.content_end] == "the vote as a rout"
+    # a cue the rules already have is not repeated
+    assert span_drafts(text, sentences, spans, drafts, load_lexicon()) == []

@@ -25,6 +25,9 @@ from wiretrace.records import Sentence
 _PRONOUNS = frozenset("he she they it we i you him her them us who".split())
 _DETERMINERS = frozenset("the a an this that these those another one some his her their its our".split())
 _WORD = re.compile(r"[A-Za-z\u2019']+")
+_RELATIVE = frozenset("who which that whom".split())
+# the name just before ", who" / "which": "the agency TASS, which reported"
+_ANTECEDENT = re.compile(r"([A-Z][\w.'\u2019-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.'\u2019-]*)*)\s*,?\s*$")
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,19 @@ def tag_articles(texts: list[str], batch_size: int = 64) -> list[list[TaggedSpan
     return spans
 
 
-def _speaker(text: str, span: TaggedSpan) -> SpeakerInfo:
+def _speaker(text: str, span: TaggedSpan, lex: Lexicon) -> SpeakerInfo:
     words = _WORD.findall(text[span.start : span.end])
     lowered = [w.lower() for w in words]
     head = lowered[-1] if lowered else ""
     pronoun = len(words) == 1 and head in _PRONOUNS
-    capitalised = [w for w in words if w[:1].isupper() and w.lower() not in _DETERMINERS]
-    proper = bool(capitalised) and not pronoun
+    # "Analysts" opening a sentence and "Russian officials" are descriptions, "Ms Diaz" a name
+    proper = (
+        bool(words)
+        and words[-1][:1].isupper()
+        and head not in lex.vague_heads
+        and head not in lex.person_heads
+        and not pronoun
+    )
     return SpeakerInfo(
         start=span.start,
         end=span.end,
@@ -93,9 +102,21 @@ def _speaker(text: str, span: TaggedSpan) -> SpeakerInfo:
         plural=head.endswith("s") and not proper and not pronoun,
         determiner=lowered[0] if lowered and lowered[0] in _DETERMINERS else "",
         pronoun=pronoun,
-        names=(" ".join(capitalised),) if len(capitalised) >= 2 else (),
+        names=_person_name(text[span.start : span.end], lex),
         proper=proper,
     )
+
+
+def _person_name(words: str, lex: Lexicon) -> tuple[str, ...]:
+    """The person's name in a source span: after a title, else its last run of capitalised words."""
+    titled = lex.title_pattern.search(words)
+    if titled:
+        return (titled.group(2),)
+    runs = re.findall(r"(?:[A-Z][\w.'\u2019-]*\s+)+[A-Z][\w.'\u2019-]*$", words)
+    run = runs[-1].split() if runs else []
+    while run and run[0].lower().rstrip(".") in lex.title_words:
+        run = run[1:]
+    return (" ".join(run),) if len(run) >= 2 and not any(w.isupper() and len(w) > 1 for w in run) else ()
 
 
 def _nearest(spans: list[TaggedSpan], cue: TaggedSpan) -> TaggedSpan | None:
@@ -145,6 +166,11 @@ def span_drafts(
                 content = TaggedSpan("CONTENT", cue.end + offset, cue.end + len(rest))
         if source is None or content is None:
             continue  # a cue with no source or nothing attributed is not a claim
+        if text[source.start : source.end].lower() in _RELATIVE:
+            before = _ANTECEDENT.search(text[sentence.start : source.start])
+            if before is None:
+                continue  # a relative pronoun whose antecedent is not a name: no speaker to report
+            source = TaggedSpan("SOURCE", sentence.start + before.start(1), sentence.start + before.end(1))
         words = [w.lower() for w in _WORD.findall(text[cue.start : cue.end])]
         lemma = next((lex.form_lemma[w] for w in words if w in lex.form_lemma), "")
         draft = Draft(
@@ -153,7 +179,7 @@ def span_drafts(
             cue_end=cue.end,
             cue=text[cue.start : cue.end],
             cue_class=lex.verb_class.get(lemma, "assert"),
-            speaker=_speaker(text, source),
+            speaker=_speaker(text, source, lex),
             content_start=content.start,
             content_end=content.end,
         )
