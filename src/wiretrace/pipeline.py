@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace import claims, divergences, events, provenance, segment, stories
+from wiretrace import claims, divergences, events, fingerprint, provenance, segment, stories
 from wiretrace.config import Settings
 from wiretrace.records import (
     Alignment,
@@ -133,21 +133,28 @@ def article_stages(articles: Sequence[Article], settings: Settings) -> dict[type
 
 
 def corpus_stages(
-    articles: Sequence[Article], outputs: dict[type, list[Any]], settings: Settings
+    articles: Sequence[Article],
+    outputs: dict[type, list[Any]],
+    settings: Settings,
+    near_duplicates: fingerprint.NearDuplicates | None = None,
 ) -> dict[type, list[Any]]:
     """Stages that compare articles (stories, provenance, places...): one call over the whole corpus.
 
     ``outputs`` holds the records of ``article_stages`` for every article; the result holds the
-    records of these stages only.
+    records of these stages only. ``near_duplicates``, when given, are the stories stage's
+    candidates found elsewhere (the Ray path finds them on the cluster).
     """
     result: dict[type, list[Any]] = {}
-    for step in corpus_steps(articles, outputs, settings):
+    for step in corpus_steps(articles, outputs, settings, near_duplicates):
         result.update(step)
     return result
 
 
 def corpus_steps(
-    articles: Sequence[Article], outputs: dict[type, list[Any]], settings: Settings
+    articles: Sequence[Article],
+    outputs: dict[type, list[Any]],
+    settings: Settings,
+    near_duplicates: fingerprint.NearDuplicates | None = None,
 ) -> Iterator[dict[type, list[Any]]]:
     """The corpus stages one at a time: each yield holds the records of one stage.
 
@@ -159,7 +166,7 @@ def corpus_steps(
         sentences.setdefault(sentence.article_id, []).append(sentence)
     for rows in sentences.values():
         rows.sort(key=lambda s: s.index)
-    story_result = stories.build_stories(articles, sentences, settings.stories)
+    story_result = stories.build_stories(articles, sentences, settings.stories, near_duplicates)
     known: dict[type, list[Any]] = {
         **outputs,
         Pair: story_result.pairs,
