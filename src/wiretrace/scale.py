@@ -34,9 +34,9 @@ import pyarrow.dataset as pa_ds
 import pyarrow.fs as pa_fs
 import pyarrow.parquet as pq
 
-from wiretrace import divergences, events, fingerprint, formats, ingest, pipeline, provenance, stories
+from wiretrace import fingerprint, formats, ingest, pipeline, stories
 from wiretrace.config import IngestSettings, Settings
-from wiretrace.records import Alignment, Article, Pair, Rejection, Sentence, Story, Storyline
+from wiretrace.records import Article, Rejection
 from wiretrace.store import TABLES, _arrow_schema, table_name, to_arrow
 
 INSTALL_HINT = "install the Ray extra: pip install 'wiretrace[ray]'"
@@ -463,7 +463,7 @@ def analyze_ray(
         near = _near_duplicates(fs, root, articles, pairs, fingerprint_options.num_perm)
         seconds["collect"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        corpus = _corpus_stages(articles, outputs, settings, near)
+        corpus = pipeline.corpus_stages(articles, outputs, settings, near)
         seconds["corpus_stages"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -551,35 +551,3 @@ def _near_duplicates(
     left = pc.index_in(pairs.column("article_a"), value_set=ordered).to_numpy(zero_copy_only=False)
     right = pc.index_in(pairs.column("article_b"), value_set=ordered).to_numpy(zero_copy_only=False)
     return fingerprint.with_estimates(sketches, left.astype(np.int64), right.astype(np.int64))
-
-
-def _corpus_stages(
-    articles: Sequence[Article],
-    outputs: dict[type, list[Any]],
-    settings: Settings,
-    near: fingerprint.NearDuplicates | None,
-) -> dict[type, list[Any]]:
-    """``pipeline.corpus_stages``, the stories stage given the near-duplicates found on the cluster.
-
-    It mirrors that function step for step (the equivalence tests compare every table) until
-    ``pipeline.corpus_stages`` takes precomputed near-duplicates itself.
-    """
-    sentences: dict[str, list[Sentence]] = {article.article_id: [] for article in articles}
-    for sentence in outputs.get(Sentence, ()):
-        sentences.setdefault(sentence.article_id, []).append(sentence)
-    for rows in sentences.values():
-        rows.sort(key=lambda s: s.index)
-    result: dict[type, list[Any]] = {}
-    story_result = stories.build_stories(articles, sentences, settings.stories, near)
-    result.update(
-        {
-            Pair: story_result.pairs,
-            Alignment: story_result.alignments,
-            Story: story_result.stories,
-            Storyline: story_result.storylines,
-        }
-    )
-    result.update(provenance.stage_outputs(articles, {**outputs, **result}, settings))
-    result.update(divergences.stage_outputs(articles, {**outputs, **result}, settings))
-    result.update(events.stage_outputs(articles, sentences, {**outputs, **result}, settings))
-    return result
