@@ -193,7 +193,8 @@ class Store:
 
     def load(self, record_type: type[T], where: str = "", params: Iterable[Any] = ()) -> list[T]:
         """Records of one type, optionally filtered by a SQL ``where`` clause with ``?`` params."""
-        return list(self.iter_load(record_type, where, params))
+        # on the store's own connection: a caller's open transaction sees its own writes
+        return list(self._records(self.connection, record_type, where, params, True, 10_000))
 
     def iter_load(
         self,
@@ -206,7 +207,24 @@ class Store:
         """Records of one type, read ``chunk_rows`` at a time: the raw rows never all sit in memory.
 
         ``key_order=False`` yields them in insertion order (tables without a key keep only that).
+        They are read on a cursor of their own, so the store can be written while they are read.
         """
+        cursor = self.connection.cursor()
+        try:
+            yield from self._records(cursor, record_type, where, params, key_order, chunk_rows)
+        finally:
+            cursor.close()
+
+    @staticmethod
+    def _records(
+        connection: duckdb.DuckDBPyConnection,
+        record_type: type[T],
+        where: str,
+        params: Iterable[Any],
+        key_order: bool,
+        chunk_rows: int,
+    ) -> Iterator[T]:
+        """Records read on ``connection``, fetched ``chunk_rows`` rows at a time."""
         name, key = TABLES[record_type]
         column_types = _column_types(record_type)  # type: ignore[arg-type]
         columns = [c[0] for c in column_types]
@@ -216,18 +234,14 @@ class Store:
             sql += f" WHERE {where}"
         if key and key_order:
             sql += " ORDER BY " + ", ".join(f'"{k}"' for k in key)
-        cursor = self.connection.cursor()  # its own cursor: callers may write while reading
-        try:
-            cursor.execute(sql, list(params))
-            while rows := cursor.fetchmany(chunk_rows):
-                for row in rows:
-                    values = {
-                        c: (tuple(v) if c in tuples and v is not None else v)
-                        for c, v in zip(columns, row, strict=True)
-                    }
-                    yield record_type(**values)
-        finally:
-            cursor.close()
+        result = connection.execute(sql, list(params))
+        while rows := result.fetchmany(chunk_rows):
+            for row in rows:
+                values = {
+                    c: (tuple(v) if c in tuples and v is not None else v)
+                    for c, v in zip(columns, row, strict=True)
+                }
+                yield record_type(**values)
 
     def article_id_bounds(self, batch_articles: int) -> list[tuple[str, str]]:
         """(first, last) article id of consecutive batches of ``batch_articles`` ids, in id order."""
