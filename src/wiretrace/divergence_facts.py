@@ -394,7 +394,12 @@ def framing_terms(
     capitalised mid-sentence) and is not a nationality in ``not_places``.
     """
     found: dict[tuple[int, int], Fact] = {}
+    present: dict[re.Pattern[str], bool] = {}  # every construction holds its term: most texts have few
     for event, family, form, pattern, term_pattern, bound in _framing_patterns(framing_file):
+        if term_pattern not in present:
+            present[term_pattern] = term_pattern.search(text) is not None
+        if not present[term_pattern]:
+            continue
         for match in pattern.finditer(text):
             target = ""
             if bound:
