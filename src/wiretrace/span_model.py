@@ -135,10 +135,11 @@ def span_drafts(
         text: the article text.
         sentences: its sentences.
         spans: the tagger's spans for this article.
-        rule_drafts: drafts the rules found (their cues and contents are not repeated).
+        rule_drafts: the rule drafts kept for this article (their cues are not repeated).
         lex: the lexicon (cue classes of known cue words).
     Returns:
-        new drafts, each with a cue, the nearest source and content in its sentence.
+        new drafts, each with a cue, the nearest source and content in its sentence (see the
+        module docstring and docs/decisions.md for the fallbacks).
     """
     drafts: list[Draft] = []
     taken = [(d.cue_start, d.cue_end) for d in rule_drafts if d.cue_start >= 0]
