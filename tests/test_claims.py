@@ -291,3 +291,16 @@ def test_span_drafts_from_tagged_spans() -> None:
     assert text[draft.content_start : draft.content_end] == "the vote as a rout"
     # a cue the rules already have is not repeated
     assert span_drafts(text, sentences, spans, drafts, load_lexicon()) == []
+
+
+def test_span_tagger_skips_overlong_lines() -> None:
+    """A line of two million characters (no line breaks) is left out, not a crash of the batch."""
+    from wiretrace.span_model import tag_articles
+
+    long_line = "word " * 400_000
+    text = "The mayor said the plan would fail.\n" + long_line
+    spans = tag_articles([text], max_chars=20_000)[0]
+    assert all(s.end <= len("The mayor said the plan would fail.") for s in spans)
+    article = _article(text)
+    result = extract_claims([article], segment_all([article]), ClaimsSettings(span_model=True))
+    assert [c.cue for c in result.claims if c.sourcing != "none"] == ["said"]

@@ -595,7 +595,11 @@ def _extract_chunk(
                 jobs.append((number, sentence.index))
                 texts.append(_without_dateline(sentence.text))
     docs: list[dict[int, Any]] = [{} for _ in articles]
-    tagged = tag_articles([a.text for a in articles]) if settings.span_model else [[] for _ in articles]
+    tagged = (
+        tag_articles([a.text for a in articles], max_chars=settings.max_sentence_chars * 10)
+        if settings.span_model
+        else [[] for _ in articles]
+    )
     with single_thread_blas():
         for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
             docs[number][index] = doc

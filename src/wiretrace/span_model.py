@@ -66,10 +66,16 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def tag_articles(texts: list[str], batch_size: int = 64) -> list[list[TaggedSpan]]:
-    """Tagged spans of each text, in article offsets."""
+def tag_articles(texts: list[str], batch_size: int = 64, max_chars: int = 20_000) -> list[list[TaggedSpan]]:
+    """Tagged spans of each text, in article offsets; lines longer than ``max_chars`` (tables,
+    text without line breaks) are left out, as the rules leave out over-long sentences."""
     nlp = load_tagger()
-    jobs = [(number, offset, line) for number, text in enumerate(texts) for offset, line in paragraphs(text)]
+    jobs = [
+        (number, offset, line)
+        for number, text in enumerate(texts)
+        for offset, line in paragraphs(text)
+        if len(line) <= max_chars
+    ]
     spans: list[list[TaggedSpan]] = [[] for _ in texts]
     with single_thread_blas():
         for (number, offset, _), doc in zip(
