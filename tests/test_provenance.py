@@ -150,6 +150,38 @@ def test_the_other_side_confirming_is_independent_corroboration():
     assert len(result.groups) == 3 and len(groups) == 1  # three speakers, one statement
 
 
+def test_parties_that_never_confirm_each_other_leave_the_story_uncorroborated():
+    first = "The Russian Defence Ministry said the bridge at the crossing was destroyed by artillery."
+    second = "The Ukrainian Defence Ministry said its units had pushed back an attack near the river."
+    result = build_provenance(
+        ProvenanceInput(
+            [article("e1", first, "TASS", "2026-04-02"), article("e2", second, "Ukrinform", "2026-04-02")],
+            [_story("s5", "e1", "e2")],
+            [],
+            [],
+            [
+                claim(
+                    "e1",
+                    first,
+                    "the bridge at the crossing was destroyed by artillery",
+                    "The Russian Defence Ministry",
+                ),
+                claim(
+                    "e2",
+                    second,
+                    "its units had pushed back an attack near the river",
+                    "The Ukrainian Defence Ministry",
+                ),
+            ],
+        )
+    )
+    story_row = next(r for r in result.independence if r.scope == "story")
+    assert story_row.label == "uncorroborated"
+    assert story_row.independent_sources == 2
+    assert story_row.summary.endswith("no claim is confirmed by an independent party")
+    assert {r.label for r in result.independence if r.scope == "claim_group"} == {"single_source"}
+
+
 def test_unattributed_claims_are_unsourced():
     text = "The storm flattened three hundred homes along the coast."
     data = ProvenanceInput(

@@ -128,7 +128,7 @@ def independence(
         corroborated = len(confirmed[story_id])
         if label == "independently_corroborated" and not corroborated:
             # several parties, but none confirms another's claim: each claim rests on one source
-            label = "single_source"
+            label = "uncorroborated"
         breakdown = _party_breakdown(members)
         shown = parties if label in ("one_party", "single_source") and len(parties) <= 1 else breakdown
         article_ids = story_articles.get(story_id) or tuple(dict.fromkeys(c.article_id for c in members))

@@ -227,7 +227,8 @@ class Independence:
     """How many independent upstream origins back a claim group or a whole story (``provenance``).
 
     ``scope`` is ``claim_group`` or ``story``; ``label`` one of single_source, one_party,
-    independently_corroborated, unsourced; ``summary`` says it in one sentence.
+    independently_corroborated, unsourced, and for a story uncorroborated (several parties, none
+    confirming another's claim); ``summary`` says it in one sentence.
     """
 
     scope: str
