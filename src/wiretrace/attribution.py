@@ -191,6 +191,7 @@ def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
     if start < 0:
         return None
     end = _balance_quotes(doc_text, start - base, end - base) + base
+    start += _after_stray_close(doc_text[start - base : end - base])
     words = doc_text[start - base : end - base]
     if words.count("(") > words.count(")"):  # "Sen. X (D-MA) said": the parser leaves out the ")"
         close = doc_text.find(")", end - base, end - base + 40)
@@ -225,6 +226,22 @@ def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
         proper=proper,
         org_names=orgs,
     )
+
+
+def _after_stray_close(piece: str) -> int:
+    """Offset in ``piece`` just past a closing quote mark it holds without its opener.
+
+    'feel this emotional" Jane Roe admitted': a quote closed with no space before the speaker
+    leaves its last words in the subject; the speaker starts after the mark.
+    """
+    cut = -1
+    if piece.count("\u201d") > piece.count("\u201c"):
+        cut = piece.rfind("\u201d") + 1
+    elif piece.count('"') % 2 == 1:
+        cut = piece.rfind('"') + 1
+    if cut <= 0 or not piece[cut:].strip():
+        return 0
+    return cut + len(piece[cut:]) - len(piece[cut:].lstrip())
 
 
 def _balance_quotes(text: str, start: int, end: int) -> int:
@@ -483,7 +500,7 @@ def _according(
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
         if pobj is None:
             continue
-        source = pobj
+        source = carrier = pobj
         if pobj.lemma_.lower() in lex.source_carriers or pobj.lower_ in lex.source_carriers:
             inner = next(
                 (
@@ -501,6 +518,11 @@ def _according(
                 or any(a <= inner.i < b for a, b, _ in name_runs(doc))
             ):
                 source = inner
+            owner = next(
+                (c for c in pobj.children if c.dep_ in ("compound", "poss") and _upos(c) == "PROPN"), None
+            )
+            if source is pobj and owner is not None and canonical_outlet(owner.text):
+                source = carrier = owner  # "according to the Reuters report": the outlet is the source
         phrase_tokens = [token, to] + list(pobj.subtree)
         p_start = base + token.idx
         p_end = base + phrase_tokens[-1].idx + len(phrase_tokens[-1].text)
@@ -518,7 +540,7 @@ def _according(
             cue_end=p_start + len("according to"),
             cue=doc[token.i : to.i + 1].text,
             cue_class="report",
-            speaker=_source_info(source, pobj, base, text),
+            speaker=_source_info(source, carrier, base, text),
             content_start=content[0],
             content_end=content[1],
         )

@@ -148,7 +148,8 @@ class ArticleSpeakers:
         if info.names:
             name = max(info.names, key=len).translate(_QUOTE_MARKS)
             pieces = [clean_name(piece) for piece in text.split(name)]
-            role = ", ".join(piece for piece in pieces if piece)
+            # "the Harbour Gazette designer": a lone determiner left of the name is no role
+            role = ", ".join(piece for piece in pieces if piece and not _LEADING.match(piece + " "))
             return clean_name(name), role
         return clean_name(text), ""
 
