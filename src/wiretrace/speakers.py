@@ -54,6 +54,12 @@ def clean_name(text: str) -> str:
 _WORD = re.compile(r"\w+")
 
 
+def _common_plural(info: SpeakerInfo) -> bool:
+    """A plural common noun with a name before it ("Blaugrana sources", "Ukrainian officials"):
+    a group described, not a body named; "the Houthis" or "Reuters" are names."""
+    return info.plural and not info.names and re.search(rf"\b{re.escape(info.head)}\b", info.text) is not None
+
+
 def _word_in(word: str, text: str) -> bool:
     return word.lower() in _WORD.findall(text.lower())
 
@@ -175,7 +181,7 @@ class ArticleSpeakers:
                 entity = self._latest(
                     list(self.people.values()) + self._described_people(), info.start, exclude
                 )
-        elif info.names or (info.proper and not info.determiner):
+        elif info.names or (info.proper and not info.determiner and not _common_plural(info)):
             canonical, role = self._canonical_role(info)
             if info.names:
                 entity = self._person(canonical, role, info.start)
@@ -240,7 +246,7 @@ class ArticleSpeakers:
         head = info.head
         if info.pronoun:
             return "anonymous" if head in _PERSON_PRONOUNS else "vague"
-        if info.proper and not anonymous_marker:
+        if info.proper and not anonymous_marker and not _common_plural(info):
             return "named"
         if anonymous_marker:
             return "anonymous"
