@@ -712,10 +712,18 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
         else:
             window_start, window_end = draft.cue_start, max(draft.cue_end, object_end)
         draft.window = (window_start, window_end)
+        # '..., the newspaper X has reported.': the parser may hang a closing report on the
+        # noun before it (relcl); with its own subject and nothing after it, it still reports
+        closing = (
+            token.dep_ == "relcl"
+            and subject is not None
+            and subject.lower_ not in _RELATIVE
+            and all(t.is_punct or t.is_space for t in doc[token.i + 1 :])
+        )
         if (
             c_start < 0
             and speaker is not None
-            and token.dep_ not in ("relcl", "acl")
+            and (token.dep_ not in ("relcl", "acl") or closing)
             and not any(c.dep_ in ("dobj", "dative", "attr", "oprd", "acomp") for c in token.children)
         ):
             draft.extra["fallback_content"] = _around(text, base, window_start, window_end)
