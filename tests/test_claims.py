@@ -304,3 +304,15 @@ def test_span_tagger_skips_overlong_lines() -> None:
     article = _article(text)
     result = extract_claims([article], segment_all([article]), ClaimsSettings(span_model=True))
     assert [c.cue for c in result.claims if c.sourcing != "none"] == ["said"]
+
+
+def test_topic_headlines_and_things_concluding_are_not_claims() -> None:
+    """'Team: Why ...' headlines name a topic; an event that 'concludes' says nothing."""
+    text = (
+        "Harbour Lions: Why the season fell apart so quickly\n\n"
+        "The training camp will officially conclude with a friendly against the visitors on Sunday.\n\n"
+        "The inquiry concluded that the crane had been poorly maintained."
+    )
+    claims, _ = _claims(text)
+    sourced = [(c.speaker, c.cue) for c in claims if c.sourcing != "none"]
+    assert sourced == [("The inquiry", "concluded")]

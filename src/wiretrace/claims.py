@@ -262,6 +262,7 @@ _DATELINE = re.compile(
 _LABEL = re.compile(
     r"[\"\u201c\u2018']?([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)"
 )
+_TOPIC_QUESTION = re.compile(r"(?:Why|How|What|When|Where|Who|Which|Is|Are|Can|Will|Should)\b")
 _DASH_SOURCE = re.compile(r"[ \t\u00a0]*[\u2015\u2014\u2013-]{1,2}[ \t\u00a0]*([A-Z][^\n,;(]{1,60})")
 
 
@@ -292,6 +293,8 @@ def _label_drafts(text: str, sentences: list[Sentence], speech: list[Quote], lex
         match = _LABEL.match(text, sentence.start)
         if not match or match.group(1).lower().rstrip(".") in lex.colon_not_speakers:
             continue
+        if sentence.paragraph == sentences[0].paragraph and _TOPIC_QUESTION.match(text, match.end()):
+            continue  # a headline "Team: Why the season failed" names a topic, "Name: We will win" quotes
         paragraph_end = text.find("\n", match.end())
         paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
         colon = match.end(1) + text[match.end(1) : match.end()].index(":")
