@@ -174,6 +174,10 @@ def name_runs(doc: Any) -> list[tuple[int, int, str]]:
 
 _LEXICON: list[Any] = [None]
 _CONNECTORS = frozenset({"of", "for", "on", "the", "-", "."})
+_WHERE_WHEN = frozenset(
+    "here there today yesterday tonight monday tuesday wednesday thursday friday saturday sunday "
+    "morning afternoon evening night weekend".split()
+)
 
 
 def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
@@ -182,7 +186,10 @@ def _speaker_info(token: Any, base: int, doc_text: str) -> SpeakerInfo | None:
     cut = [
         c
         for c in token.rights
-        if c.dep_ == "acl" and (c.tag_ == "VBN" or doc_text[: c.idx].rstrip().endswith(","))
+        if (c.dep_ == "acl" and (c.tag_ == "VBN" or doc_text[: c.idx].rstrip().endswith(",")))
+        # "the high court here on Monday said": where and when are not part of the speaker
+        or (c.dep_ == "advmod" and c.lower_ in _WHERE_WHEN)
+        or (c.dep_ == "prep" and any(p.lower_ in _WHERE_WHEN for p in c.children if p.dep_ == "pobj"))
     ]
     if cut:
         dropped = {t.i for c in cut for t in c.subtree}
