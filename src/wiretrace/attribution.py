@@ -166,6 +166,8 @@ def name_runs(doc: Any) -> list[tuple[int, int, str]]:
         ):
             start = next(t.i for t in words if t.lower_.rstrip(".") not in lex.title_words)
             stop = next((t.i for t in doc[start:j] if _upos(t) != "PROPN" and t.text not in "-."), j)
+            if stop - start >= 3 and canonical_outlet(doc[start].text):
+                start += 1  # a photo credit glued to the name: "... the UK: Getty Jane Roe said"
             runs.append((start, stop, "person"))
         i = j
     doc.user_data["wiretrace_runs"] = runs
