@@ -313,7 +313,7 @@ def _stranded_subject(verb: Any) -> Any | None:
         name = verb.doc[i]
         if name.dep_ == "conj" and name.head.i == verb.head.i and _upos(name) == "PROPN":
             return name
-        return None
+        return _closing_appos(verb)
     if verb.dep_ != "ROOT":
         return None
     i = verb.i - 1
@@ -327,6 +327,26 @@ def _stranded_subject(verb: Any) -> Any | None:
     if _upos(token) not in ("PROPN", "NOUN") or token.right_edge.i >= verb.i or token.dep_ == "npadvmod":
         return None
     return token
+
+
+def _closing_appos(verb: Any) -> Any | None:
+    """'..., the Fire Service (DFS) said': the parser made the speaker an apposition (or a
+    conjunct) of the noun before the comma and the verb a subjectless conjunct: it is the subject."""
+    i = verb.i - 1
+    if verb.doc[i].text == ")":
+        while i > 0 and verb.doc[i].text != "(":
+            i -= 1
+        i -= 1
+    if i <= 0:
+        return None
+    token = verb.doc[i]
+    if (
+        token.dep_ not in ("appos", "conj")
+        or _upos(token) not in ("PROPN", "NOUN")
+        or _upos(token.head) not in ("PROPN", "NOUN")
+    ):
+        return None
+    return token if verb.doc[token.left_edge.i - 1].text == "," else None
 
 
 def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:

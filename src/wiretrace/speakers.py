@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from wiretrace.attribution import SpeakerInfo
 from wiretrace.lexicon import Lexicon
 
-_LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|another|one)\s+", re.I)
+_LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|another|one(?!\s+of\b))\s+", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s)$")
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
@@ -152,7 +152,11 @@ class ArticleSpeakers:
             role = re.sub(r"\s+(?:with|under|by)(?:\s+the)?$", "", role)
             return alias.group(1), role
         if info.names:
-            name = max(info.names, key=len).translate(_QUOTE_MARKS)
+            # "Jane Roe, Acting Planning Manager": a name opening the span before a comma is the
+            # person and what follows describes her; else the longest run not ending in a title
+            people = [n for n in info.names if n.split()[-1].lower().rstrip(".") not in self.lex.title_words]
+            opening = [n for n in info.names if text.startswith(n + ",")]
+            name = (opening or [max(people or info.names, key=len)])[0].translate(_QUOTE_MARKS)
             pieces = [clean_name(piece) for piece in text.split(name)]
             # "the Harbour Gazette designer": a lone determiner left of the name is no role
             role = ", ".join(piece for piece in pieces if piece and not _LEADING.match(piece + " "))
