@@ -66,7 +66,9 @@ def _span(tokens: list[Any], base: int) -> tuple[int, int]:
     while tokens and (tokens[0].is_punct or tokens[0].is_space) and tokens[0].text not in "\u2018\u201c\"'":
         tokens = tokens[1:]
     while (
-        tokens and (tokens[-1].is_punct or tokens[-1].is_space) and tokens[-1].text not in "\u2019\u201d\"'"
+        tokens
+        and (tokens[-1].is_punct or tokens[-1].is_space)
+        and tokens[-1].text not in "\u2019\u201d\"'%"  # "11.1% reported": the share keeps its sign
     ):
         tokens = tokens[:-1]
     if not tokens:

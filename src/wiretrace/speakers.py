@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from wiretrace.attribution import SpeakerInfo
 from wiretrace.lexicon import Lexicon
 
+_REPEATED = re.compile(r"^(.+?)\s+\1$")
 _LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|another|one(?!\s+of\b))\s+", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s)$")
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -118,6 +119,7 @@ class ArticleSpeakers:
         """The person entity for ``name`` (a full name absorbs its surname alone)."""
         if not name or name.lower() in _PERSON_PRONOUNS:
             return Entity(name, role, "person", False)
+        name = _REPEATED.sub(r"\1", name)  # a headline glued to the lead: "Jane Roe Jane Roe"
         key = name.lower()
         for known_key, entity in self.people.items():
             if known_key == key or known_key.endswith(" " + key) or key.endswith(" " + known_key):
@@ -157,6 +159,7 @@ class ArticleSpeakers:
             people = [n for n in info.names if n.split()[-1].lower().rstrip(".") not in self.lex.title_words]
             opening = [n for n in info.names if text.startswith(n + ",")]
             name = (opening or [max(people or info.names, key=len)])[0].translate(_QUOTE_MARKS)
+            name = _REPEATED.sub(r"\1", name)  # a headline glued to the lead: "Jane Roe Jane Roe"
             pieces = [clean_name(piece) for piece in text.split(name)]
             # "the Harbour Gazette designer": a lone determiner left of the name is no role
             role = ", ".join(piece for piece in pieces if piece and not _LEADING.match(piece + " "))
