@@ -307,10 +307,11 @@ def test_span_tagger_skips_overlong_lines() -> None:
 
 
 def test_topic_headlines_and_things_concluding_are_not_claims() -> None:
-    """'Team: Why ...' headlines name a topic; an event that 'concludes' says nothing."""
+    """'Team: Why ...' headlines name a topic; an event that 'concludes' or people 'released' say nothing."""
     text = (
         "Harbour Lions: Why the season fell apart so quickly\n\n"
         "The training camp will officially conclude with a friendly against the visitors on Sunday.\n\n"
+        "The two crew members were released from hospital on Monday.\n\n"
         "The inquiry concluded that the crane had been poorly maintained."
     )
     claims, _ = _claims(text)

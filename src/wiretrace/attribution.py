@@ -364,6 +364,8 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
                 and child.lower_ not in _RELATIVE
                 and child.lower_ != "it"
             ):
+                if lemma in lex.object_info and child.lower_ not in lex.info_nouns:
+                    return []  # "the prisoners were released": only a statement or a video is published
                 return list(child.subtree)
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     complements = [c for c in verb.children if c.dep_ in ("oprd", "xcomp") and c.i > verb.i]
