@@ -476,7 +476,20 @@ def _finalise(
             scope += " " + text[draft.content_end : draft.content_end + 120]
         marker = bool(lex.anonymity_pattern.search(scope))
         exclude = (draft.content_start, draft.content_end)
-        resolved = speakers.resolve(draft.speaker, paragraph, marker, exclude)
+        # 'X said she could see what Y did, and she did not think ...': a pronoun speaking later in
+        # the sentence of a person's claim is that person, not the last name in the reported words
+        enclosing = next(
+            (
+                r.entity
+                for d, r in reversed(resolved_list)
+                if d.sentence_index == draft.sentence_index
+                and 0 <= d.cue_start < draft.cue_start
+                and r.entity is not None
+                and r.entity.kind == "person"
+            ),
+            None,
+        )
+        resolved = speakers.resolve(draft.speaker, paragraph, marker, exclude, enclosing)
         if draft.extra.get("continued") and draft.speaker is not None:
             pass
         if draft.via and draft.extra.get("paragraph_via"):

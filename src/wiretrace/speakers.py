@@ -167,7 +167,12 @@ class ArticleSpeakers:
         return clean_name(text), ""
 
     def resolve(
-        self, info: SpeakerInfo | None, paragraph: int, anonymous_marker: bool, exclude: tuple[int, int]
+        self,
+        info: SpeakerInfo | None,
+        paragraph: int,
+        anonymous_marker: bool,
+        exclude: tuple[int, int],
+        enclosing: Entity | None = None,
     ) -> ResolvedSpeaker:
         """Canonical name, role and sourcing class of one speaker mention.
 
@@ -176,6 +181,8 @@ class ArticleSpeakers:
             paragraph: paragraph number of the claim (descriptions resolve within two).
             anonymous_marker: the sentence says the speaker was not named.
             exclude: the claim's own content span (names quoted there are not antecedents).
+            enclosing: the person whose reported words hold this claim's cue; a person pronoun
+                speaking there is that person.
         Returns:
             the resolved speaker.
         """
@@ -184,7 +191,9 @@ class ArticleSpeakers:
         head = info.head
         entity: Entity | None = None
         if info.pronoun:
-            if head in _PERSON_PRONOUNS:
+            if head in _PERSON_PRONOUNS and enclosing is not None:
+                entity = enclosing
+            elif head in _PERSON_PRONOUNS:
                 entity = self._latest(
                     list(self.people.values()) + self._described_people(), info.start, exclude
                 )
