@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from wiretrace.attribution import SpeakerInfo
 from wiretrace.lexicon import Lexicon
 
+_CONJUNCTION = re.compile(r"^(?:but|and|so|yet|or|meanwhile|however|also|then)\s+", re.I)
 _REPEATED = re.compile(r"^(.+?)\s+\1$")
 _LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|another|one(?!\s+of\b))\s+", re.I)
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s)$")
@@ -46,6 +47,7 @@ def clean_name(text: str) -> str:
     """Determiners, possessives and edge punctuation off a name."""
     text = " ".join(text.split()).strip(" ,;:.-\u2014")
     text = re.sub(r"[,.]([\u2019\u201d'\"])", r"\1", text)
+    text = _CONJUNCTION.sub("", text)  # "But Republican Senator X": the sentence's "But" is no title
     text = _LEADING.sub("", text)
     if text.endswith(("\u2019", "'")) and text.count("\u2018") + text.count("'") < 2:
         text = text[:-1]
@@ -93,7 +95,7 @@ class ArticleSpeakers:
         self.last_person_speaker: tuple[int, Entity] | None = None
         for match in lex.title_pattern.finditer(text):
             name = clean_name(match.group(2))
-            role = _LEADING.sub("", match.group(1)).rstrip(".")
+            role = _LEADING.sub("", _CONJUNCTION.sub("", match.group(1))).rstrip(".")
             if len(name) > 2 and name.split()[0] not in ("The", "A", "An"):
                 self._person(name, role, match.start(2))
         for position, name in person_mentions:
