@@ -559,14 +559,7 @@ def _according(
         phrase_tokens = [token, to] + list(pobj.subtree)
         p_start = base + token.idx
         p_end = base + phrase_tokens[-1].idx + len(phrase_tokens[-1].text)
-        # content: the clause around the phrase, the longer side when the phrase sits inside it
-        before, after = (sent_start, p_start), (p_end, sent_end)
-        if p_start - sent_start < 3:
-            content = after
-        elif sent_end - p_end < 3:
-            content = before
-        else:
-            content = (sent_start, sent_end)
+        content = _clause_around(p_start, p_end, sent_start, sent_end)
         draft = Draft(
             sentence_index=sentence_index,
             cue_start=p_start,
@@ -583,6 +576,16 @@ def _according(
         draft.window = (p_start, p_end)
         drafts.append(draft)
     return drafts
+
+
+def _clause_around(p_start: int, p_end: int, sent_start: int, sent_end: int) -> tuple[int, int]:
+    """The content of a source phrase ("according to X", "in a poll"): the rest of the sentence
+    when the phrase opens or closes it, else the whole sentence around it."""
+    if p_start - sent_start < 3:
+        return p_end, sent_end
+    if sent_end - p_end < 3:
+        return sent_start, p_start
+    return sent_start, sent_end
 
 
 def _around(text: str, base: int, window_start: int, window_end: int) -> tuple[int, int]:

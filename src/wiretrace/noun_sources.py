@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wiretrace.attribution import Draft, SpeakerInfo, _outlet_like, _source_info, _upos
+from wiretrace.attribution import Draft, SpeakerInfo, _clause_around, _outlet_like, _source_info, _upos
 from wiretrace.lexicon import Lexicon
 from wiretrace.records import Sentence
 
@@ -50,13 +50,7 @@ def in_source_drafts(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> 
         phrase = list(token.subtree)
         p_start = base + phrase[0].idx
         p_end = base + phrase[-1].idx + len(phrase[-1].text)
-        before, after = (sent_start, p_start), (p_end, sent_end)
-        if p_start - sent_start < 3:
-            content = after
-        elif sent_end - p_end < 3:
-            content = before
-        else:
-            content = (sent_start, sent_end)
+        content = _clause_around(p_start, p_end, sent_start, sent_end)
         if len(text[content[0] - base : content[1] - base].split()) < 3:
             continue  # "in the polls" alone is no claim
         draft = Draft(

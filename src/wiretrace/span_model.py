@@ -17,15 +17,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from wiretrace.attribution import Draft, SpeakerInfo
+from wiretrace.attribution import _DETERMINERS, _RELATIVE, Draft, SpeakerInfo
 from wiretrace.blas import single_thread_blas
 from wiretrace.lexicon import Lexicon
 from wiretrace.records import Sentence
 
 _PRONOUNS = frozenset("he she they it we i you him her them us who".split())
-_DETERMINERS = frozenset("the a an this that these those another one some his her their its our".split())
 _WORD = re.compile(r"[A-Za-z\u2019']+")
-_RELATIVE = frozenset("who which that whom".split())
 # the name just before ", who" / "which": "the agency TASS, which reported"
 _ANTECEDENT = re.compile(r"([A-Z][\w.'\u2019-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.'\u2019-]*)*)\s*,?\s*$")
 
