@@ -1,6 +1,7 @@
 """Score the claims stage on PolNeAR (../shared/bench/polnear): source, cue and content spans.
 
-Usage: python bench/polnear.py [--compartment dev|train] [--limit N] [--errors N]
+Usage: python bench/polnear.py [--compartment dev|train] [--limit N] [--stance] [--span-model]
+       [--errors N] [--agreement]
 
 For each article the first annotator's file (sorted by name) is the reference. Spans are
 compared per kind (source, cue, content) over the whole article:
@@ -9,11 +10,17 @@ compared per kind (source, cue, content) over the whole article:
 - overlap: the spans share at least one character.
 Precision counts predicted spans that match some gold span, recall gold spans matched by
 some prediction. Unsourced assertions (sourcing "none") are not attributions and are left out.
+
+``--agreement`` scores the annotators against each other instead (no claims are extracted): on
+every article with several annotation files, each ordered pair (reference, other) is scored as
+above with the other annotator's spans as the predictions; this is the ceiling a system can be
+expected to reach.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import sys
 import time
@@ -106,6 +113,52 @@ def score_kind(text: str, gold: list[list[Span]], predicted: list[Span], counts:
     return [text[g[0][0] : g[-1][1]][:90] for g in missed]
 
 
+def annotation_files(folder: Path) -> dict[str, list[Path]]:
+    """Every annotator's file of each article, by article name (files sorted by name)."""
+    files: dict[str, list[Path]] = {}
+    for path in sorted((folder / "attributions").glob("*.ann")):
+        files.setdefault(path.stem.rsplit("_", 1)[0], []).append(path)
+    return files
+
+
+def read_text(folder: Path, name: str) -> str:
+    """The text of one article."""
+    return (folder / "text" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def score_agreement(folder: Path, limit: int = 0) -> tuple[int, int, dict[str, Counts]]:
+    """Annotators scored against each other: (articles, ordered pairs, counts per kind).
+
+    Only articles with several annotation files count; ``limit`` keeps the first N of them.
+    """
+    several = {name: paths for name, paths in annotation_files(folder).items() if len(paths) > 1}
+    names = sorted(several)[: limit or None]
+    totals = {kind: Counts() for kind in ("Source", "Cue", "Content")}
+    pairs = 0
+    for name in names:
+        text = read_text(folder, name)
+        golds = [read_gold(path) for path in several[name]]
+        for reference, other in itertools.permutations(golds, 2):
+            pairs += 1
+            for kind, counts in totals.items():
+                # the other annotator's span as one prediction, from its first to its last fragment
+                predicted = [(spans[0][0], spans[-1][1]) for spans in other[kind]]
+                score_kind(text, reference[kind], predicted, counts)
+    return len(names), pairs, totals
+
+
+def print_table(totals: dict[str, Counts]) -> None:
+    """Exact and overlap precision, recall and F1 per kind."""
+    print(f"{'span':8} {'gold':>5} {'pred':>5}   exact P/R/F1        overlap P/R/F1")
+    for kind, counts in totals.items():
+        ep, er, ef = counts.prf("exact")
+        op, orc, of = counts.prf("overlap")
+        print(
+            f"{kind:8} {counts.gold:5d} {counts.predicted:5d}   {ep:.3f} {er:.3f} {ef:.3f}   "
+            f"{op:.3f} {orc:.3f} {of:.3f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compartment", default="dev", choices=["dev", "train"])
@@ -115,27 +168,24 @@ def main() -> None:
         "--span-model", action="store_true", help="add the span tagger's cues ([claims] span_model)"
     )
     parser.add_argument("--errors", type=int, default=0, help="print N missed gold spans of each kind")
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="score the annotators against each other (articles with several annotation files)",
+    )
     args = parser.parse_args()
     folder = POLNEAR / args.compartment
     if not folder.exists():
         raise SystemExit(f"{folder} not found: PolNeAR is expected in ../shared/bench/polnear")
-    annotations: dict[str, Path] = {}
-    for path in sorted((folder / "attributions").glob("*.ann")):
-        annotations.setdefault(path.stem.rsplit("_", 1)[0], path)
+    if args.agreement:
+        count, pairs, agreement = score_agreement(folder, args.limit)
+        print(f"PolNeAR {args.compartment}, annotator agreement: {count} articles, {pairs} ordered pairs")
+        print_table(agreement)
+        return
+    annotations = {name: paths[0] for name, paths in annotation_files(folder).items()}
     names = sorted(annotations)[: args.limit or None]
     articles = [
-        Article(
-            name,
-            (folder / "text" / f"{name}.txt").read_text(encoding="utf-8"),
-            None,
-            None,
-            None,
-            None,
-            None,
-            name,
-            None,
-            "txt",
-        )
+        Article(name, read_text(folder, name), None, None, None, None, None, name, None, "txt")
         for name in names
     ]
     started = time.perf_counter()
@@ -165,14 +215,7 @@ def main() -> None:
         f"PolNeAR {args.compartment}: {len(articles)} articles, {len(result.claims)} claims, "
         f"{elapsed:.1f}s ({len(articles) / elapsed:.1f} articles/s)"
     )
-    print(f"{'span':8} {'gold':>5} {'pred':>5}   exact P/R/F1        overlap P/R/F1")
-    for kind, counts in totals.items():
-        ep, er, ef = counts.prf("exact")
-        op, orc, of = counts.prf("overlap")
-        print(
-            f"{kind:8} {counts.gold:5d} {counts.predicted:5d}   {ep:.3f} {er:.3f} {ef:.3f}   "
-            f"{op:.3f} {orc:.3f} {of:.3f}"
-        )
+    print_table(totals)
     if args.errors:
         for kind, texts in missed.items():
             print(f"\nmissed {kind} (first {args.errors}):")
