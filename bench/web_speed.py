@@ -24,7 +24,7 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))  # record_factory: the records the tests invent, filled alike
 
-from record_factory import make  # noqa: E402
+from record_factory import article, make, sentences  # noqa: E402
 
 from wiretrace import records  # noqa: E402
 from wiretrace.store import TABLES, Store  # noqa: E402
@@ -52,12 +52,6 @@ def build(db: Path, total: int, seed: int = 7) -> dict[str, int]:
     """Write the synthetic store; returns row counts per table."""
     rng = random.Random(seed)
     rows: dict[type, list[Any]] = {t: [] for t in TABLES}
-    optional = {
-        name: getattr(records, name, None) for name in ("ClaimGroup", "ProvenanceChain", "Independence")
-    }
-    optional |= {
-        name: getattr(records, name, None) for name in ("Divergence", "Place", "PlaceMention", "Event")
-    }
     next_article = 0
     for story_index, size in enumerate(story_sizes(total, rng)):
         story_id = f"story-{story_index:06d}"
@@ -68,57 +62,41 @@ def build(db: Path, total: int, seed: int = 7) -> dict[str, int]:
             article_id = f"{next_article:016x}"
             next_article += 1
             ids.append(article_id)
-            sentences = []
+            texts = []
             for _s in range(10):
                 words = topic + rng.choices(WORDS, k=14)
                 rng.shuffle(words)
-                sentences.append(" ".join(words).capitalize() + ".")
-            text = " ".join(sentences)
-            rows[records.Article].append(
-                make(
-                    records.Article,
-                    article_id=article_id,
-                    text=text,
-                    title=sentences[0][:60],
-                    outlet=rng.choice(OUTLETS),
-                    published=day,
-                    source_path="synthetic",
-                    source_format="txt",
-                )
+                texts.append(" ".join(words).capitalize() + ".")
+            record = article(
+                article_id,
+                " ".join(texts),
+                rng.choice(OUTLETS),
+                day,
+                title=texts[0][:60],
+                source_path="synthetic",
             )
-            start = 0
-            for index, sentence in enumerate(sentences):
-                rows[records.Sentence].append(
+            rows[records.Article].append(record)
+            cut = sentences(record)  # the words hold no full stop, so these are the ten texts
+            rows[records.Sentence].extend(cut)
+            for sentence in cut[:3]:  # three claims an article, each one sentence
+                speaker = SPEAKERS[(story_index * 3 + sentence.index) % len(SPEAKERS)]
+                rows[records.Claim].append(
                     make(
-                        records.Sentence,
+                        records.Claim,
+                        claim_id=f"{article_id}-c{sentence.index}",
                         article_id=article_id,
-                        index=index,
-                        start=start,
-                        end=start + len(sentence),
-                        text=sentence,
+                        sentence_index=sentence.index,
+                        content_start=sentence.start,
+                        content_end=sentence.end,
+                        content=sentence.text,
+                        cue="said",
+                        speaker=speaker,
+                        speaker_canonical=speaker,
+                        via_outlet=rng.choice(OUTLETS),
+                        sourcing="named",
+                        quote_kind=rng.choice(["direct", "indirect"]),
                     )
                 )
-                if index < 3:  # three claims an article, each one sentence
-                    claim_id = f"{article_id}-c{index}"
-                    speaker = SPEAKERS[(story_index * 3 + index) % len(SPEAKERS)]
-                    rows[records.Claim].append(
-                        make(
-                            records.Claim,
-                            claim_id=claim_id,
-                            article_id=article_id,
-                            sentence_index=index,
-                            content_start=start,
-                            content_end=start + len(sentence),
-                            content=sentence,
-                            cue="said",
-                            speaker=speaker,
-                            speaker_canonical=speaker,
-                            via_outlet=rng.choice(OUTLETS),
-                            sourcing="named",
-                            quote_kind=rng.choice(["direct", "indirect"]),
-                        )
-                    )
-                start += len(sentence) + 1
         original = ids[0]
         for other in ids[1:]:
             rows[records.Pair].append(make(records.Pair, article_a=original, article_b=other, kind="rewrite"))
@@ -145,48 +123,44 @@ def build(db: Path, total: int, seed: int = 7) -> dict[str, int]:
                 likely_original=original,
             )
         )
-        if optional["ClaimGroup"] is not None:
-            for index in range(3):
-                members = tuple(f"{a}-c{index}" for a in ids)
-                rows[optional["ClaimGroup"]].append(
-                    make(
-                        optional["ClaimGroup"],
-                        group_id=f"{story_id}-g{index}",
-                        story_id=story_id,
-                        canonical=" ".join(topic),
-                        speaker=SPEAKERS[index],
-                        claim_ids=members,
-                        article_ids=tuple(ids),
-                    )
-                )
-        if optional["ProvenanceChain"] is not None:
-            for article_id in ids:
-                rows[optional["ProvenanceChain"]].append(
-                    make(
-                        optional["ProvenanceChain"],
-                        claim_id=f"{article_id}-c0",
-                        group_id=f"{story_id}-g0",
-                        story_id=story_id,
-                        article_id=article_id,
-                        speaker=SPEAKERS[0],
-                        affiliation="Ministry",
-                    )
-                )
-        if optional["Independence"] is not None:
-            rows[optional["Independence"]].append(
+        for index in range(3):
+            rows[records.ClaimGroup].append(
                 make(
-                    optional["Independence"],
-                    scope="story",
-                    scope_id=story_id,
+                    records.ClaimGroup,
+                    group_id=f"{story_id}-g{index}",
                     story_id=story_id,
-                    label=rng.choice(["single_source", "one_party", "independently_corroborated"]),
-                    summary=f"{len(ids)} articles, {3 * len(ids)} claims.",
+                    canonical=" ".join(topic),
+                    speaker=SPEAKERS[index],
+                    claim_ids=tuple(f"{a}-c{index}" for a in ids),
+                    article_ids=tuple(ids),
                 )
             )
-        if optional["Divergence"] is not None and len(ids) > 1:
-            rows[optional["Divergence"]].append(
+        for article_id in ids:
+            rows[records.ProvenanceChain].append(
                 make(
-                    optional["Divergence"],
+                    records.ProvenanceChain,
+                    claim_id=f"{article_id}-c0",
+                    group_id=f"{story_id}-g0",
+                    story_id=story_id,
+                    article_id=article_id,
+                    speaker=SPEAKERS[0],
+                    affiliation="Ministry",
+                )
+            )
+        rows[records.Independence].append(
+            make(
+                records.Independence,
+                scope="story",
+                scope_id=story_id,
+                story_id=story_id,
+                label=rng.choice(["single_source", "one_party", "independently_corroborated"]),
+                summary=f"{len(ids)} articles, {3 * len(ids)} claims.",
+            )
+        )
+        if len(ids) > 1:
+            rows[records.Divergence].append(
+                make(
+                    records.Divergence,
                     divergence_id=f"{story_id}-d",
                     story_id=story_id,
                     kind="number",
@@ -200,46 +174,44 @@ def build(db: Path, total: int, seed: int = 7) -> dict[str, int]:
                     explanation="numbers differ",
                 )
             )
-        if optional["Place"] is not None and optional["PlaceMention"] is not None:
-            place_id = f"gn:{story_index % 5000}"
-            if story_index < 5000:
-                rows[optional["Place"]].append(
-                    make(
-                        optional["Place"],
-                        place_id=place_id,
-                        name=f"Town {story_index}",
-                        lat=rng.uniform(-50, 65),
-                        lon=rng.uniform(-120, 140),
-                        precision="populated_place",
-                    )
-                )
-            for article_id in ids[:20]:
-                rows[optional["PlaceMention"]].append(
-                    make(
-                        optional["PlaceMention"],
-                        mention_id=f"{article_id}-m",
-                        article_id=article_id,
-                        start=0,
-                        end=8,
-                        text="Town",
-                        place_id=place_id,
-                        status="resolved",
-                    )
-                )
-        if optional["Event"] is not None:
-            rows[optional["Event"]].append(
+        place_id = f"gn:{story_index % 5000}"
+        if story_index < 5000:
+            rows[records.Place].append(
                 make(
-                    optional["Event"],
-                    event_id=f"{story_id}-e",
-                    article_id=ids[0],
-                    start=0,
-                    end=30,
-                    event_type="statement",
-                    date=day,
-                    claimant=SPEAKERS[0],
-                    status="claimed",
+                    records.Place,
+                    place_id=place_id,
+                    name=f"Town {story_index}",
+                    lat=rng.uniform(-50, 65),
+                    lon=rng.uniform(-120, 140),
+                    precision="populated_place",
                 )
             )
+        for article_id in ids[:20]:
+            rows[records.PlaceMention].append(
+                make(
+                    records.PlaceMention,
+                    mention_id=f"{article_id}-m",
+                    article_id=article_id,
+                    start=0,
+                    end=8,
+                    text="Town",
+                    place_id=place_id,
+                    status="resolved",
+                )
+            )
+        rows[records.Event].append(
+            make(
+                records.Event,
+                event_id=f"{story_id}-e",
+                article_id=ids[0],
+                start=0,
+                end=30,
+                event_type="statement",
+                date=day,
+                claimant=SPEAKERS[0],
+                status="claimed",
+            )
+        )
     with Store(db) as store:
         store.insert_new(records.Article, rows[records.Article])
         store.replace_many(

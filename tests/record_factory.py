@@ -5,8 +5,9 @@ the fields it names. Who uses it:
 
 - the provenance, divergences and events tests import ``make``, ``article`` and ``claim``;
 - ``tests/ui_store.py`` builds the report and web tests' store from the same helpers;
-- ``bench/web_speed.py`` imports ``make`` (it puts this folder on ``sys.path``, as pytest does
-  for the tests), so the benchmark's synthetic store fills fields exactly as the tests do.
+- ``bench/web_speed.py`` imports ``make``, ``article`` and ``sentences`` (it puts this folder on
+  ``sys.path``, as pytest does for the tests), so the benchmark's synthetic store fills fields
+  exactly as the tests do.
 
 It stays in ``tests/`` rather than the package because it is test support, not a feature: it
 must not ship in the wheel, and the benchmarks are developer tools run from a checkout.
@@ -60,17 +61,19 @@ def make(record_type: type[T], **values: Any) -> T:
 def article(
     article_id: str, text: str, outlet: str | None = None, published: str | None = None, **fields: Any
 ) -> Article:
-    """An article read from ``{article_id}.txt``; ``fields`` sets any other field (title, url...)."""
-    return make(
-        Article,
+    """An article read from ``{article_id}.txt``; ``fields`` sets any other field (title, url...).
+
+    ``fields`` may also override where it was read from (``source_path``, ``source_format``).
+    """
+    derived = dict(
         article_id=article_id,
         text=text,
         outlet=outlet,
         published=published,
         source_path=f"{article_id}.txt",
         source_format="txt",
-        **fields,
     )
+    return make(Article, **(derived | fields))
 
 
 def sentences(record: Article) -> list[Sentence]:
