@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from wiretrace.config import Settings
 from wiretrace.records import Article, Claim, Event, Place, PlaceMention, Sentence, Story
@@ -271,6 +272,19 @@ def build_events(
     Example:
         ledger = build_events(articles, sentences, result.mentions, result.places, claims)
     """
+    drafts, notes = _drafts(articles, sentences, mentions, places, claims, rules_path)
+    return EventsResult(events=_with_status(drafts), notes=notes)
+
+
+def _drafts(
+    articles: Sequence[Article],
+    sentences: Mapping[str, Sequence[Sentence]],
+    mentions: Sequence[PlaceMention],
+    places: Sequence[Place],
+    claims: Sequence[Claim] | None,
+    rules_path: str | None,
+) -> tuple[list[dict[str, object]], list[str]]:
+    """Draft events (field dicts, no group or status yet) of every article, and notes."""
     rules = load_event_rules(rules_path)
     place_by_id = {p.place_id: p for p in places}
     mentions_by_sentence: dict[tuple[str, int], list[PlaceMention]] = defaultdict(list)
@@ -295,7 +309,7 @@ def build_events(
             )
         except (ValueError, IndexError, KeyError) as error:  # one article never fails the batch
             notes.append(f"{article.article_id}: events skipped: {error}")
-    return EventsResult(events=_with_status(drafts), notes=notes)
+    return drafts, notes
 
 
 def _article_events(
@@ -442,6 +456,62 @@ def _with_status(drafts: list[dict[str, object]]) -> list[Event]:
     return events
 
 
+class Ledger:
+    """The places and events stages over a corpus given one part (whole stories) at a time.
+
+    A place mention depends on its article and its story only, and a draft event on its
+    sentence, so ``add`` returns each part's mentions at once; places (mention counts over the
+    corpus) and event statuses (reports of one event across stories) wait for ``finish``. What
+    it keeps between parts is one Place per distinct place and the draft events.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.places: dict[str, Place] = {}
+        self.drafts: list[dict[str, object]] = []
+
+    def add(
+        self,
+        articles: Sequence[Article],
+        sentences: Mapping[str, Sequence[Sentence]],
+        outputs: Mapping[type, Sequence[object]],
+    ) -> list[PlaceMention]:
+        """Resolve the places of one part of the corpus and draft its events; returns its mentions.
+
+        Args:
+            articles: the part's articles (every article of each story in it).
+            sentences: their sentences by article id.
+            outputs: records of the earlier stages for the part (stories give context, claims
+                give claimants).
+        """
+        from wiretrace.places import merge_places, resolve_places
+
+        story_of = {
+            a: s.story_id for s in outputs.get(Story, ()) if isinstance(s, Story) for a in s.article_ids
+        }
+        found = resolve_places(articles, sentences, self.settings.places, story_of=story_of)
+        self.places = {p.place_id: p for p in merge_places([list(self.places.values()), found.places])}
+        if self.settings.places.events:
+            claims = [c for c in outputs.get(Claim, ()) if isinstance(c, Claim)]
+            drafts, _notes = _drafts(
+                articles,
+                sentences,
+                found.mentions,
+                found.places,
+                claims or None,
+                self.settings.places.events_file or None,
+            )
+            self.drafts.extend(drafts)
+        return list(found.mentions)
+
+    def finish(self) -> dict[type, list[Any]]:
+        """The corpus-wide records: {Place: [...], Event: [...]} (no Event key when events are off)."""
+        result: dict[type, list[Any]] = {Place: sorted(self.places.values(), key=lambda p: p.place_id)}
+        if self.settings.places.events:
+            result[Event] = list(_with_status(self.drafts))
+        return result
+
+
 def stage_outputs(
     articles: Sequence[Article],
     sentences: Mapping[str, Sequence[Sentence]],
@@ -458,20 +528,6 @@ def stage_outputs(
     Returns:
         {PlaceMention: [...], Place: [...], Event: [...]}.
     """
-    from wiretrace.places import resolve_places
-
-    story_of = {a: s.story_id for s in outputs.get(Story, ()) if isinstance(s, Story) for a in s.article_ids}
-    found = resolve_places(articles, sentences, settings.places, story_of=story_of)
-    result: dict[type, list[object]] = {PlaceMention: list(found.mentions), Place: list(found.places)}
-    if settings.places.events:
-        claims = [c for c in outputs.get(Claim, ()) if isinstance(c, Claim)]
-        ledger = build_events(
-            articles,
-            sentences,
-            found.mentions,
-            found.places,
-            claims or None,
-            settings.places.events_file or None,
-        )
-        result[Event] = list(ledger.events)
-    return result
+    ledger = Ledger(settings)
+    mentions = ledger.add(articles, sentences, outputs)
+    return {PlaceMention: list(mentions), **ledger.finish()}

@@ -7,7 +7,7 @@ come: the per-article stages batch by batch, the corpus stages one stage at a ti
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +17,10 @@ from wiretrace.records import (
     Alignment,
     Article,
     Claim,
-    ClaimGroup,
     ClaimNote,
-    Divergence,
     Independence,
     Pair,
-    ProvenanceChain,
+    PlaceMention,
     Rejection,
     Sentence,
     Story,
@@ -32,6 +30,8 @@ from wiretrace.store import TABLES, Store, table_name
 
 # articles per batch of the per-article stages in the embedded path
 BATCH_ARTICLES = 2000
+# articles per part (whole stories) of the story-scoped stages in the embedded path
+PART_ARTICLES = 5000
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,11 @@ class AnalysisSummary:
 def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     """Run every stage over all stored articles and replace the derived tables.
 
-    The derived tables are emptied first and filled as the stages go, so memory holds one
-    batch of the per-article stages' records at a time, and in the corpus stages only the inputs
-    those stages read (articles, sentences, claims) plus the records of the stage at hand. A run
-    that fails midway leaves the articles untouched and the derived tables partly written; the
-    next run replaces them.
+    The derived tables are emptied first and filled as the stages go: the per-article stages
+    batch by batch, the stories stage once over the corpus, and the story-scoped stages
+    (provenance, divergences, places, events) one part of whole stories at a time, each part's
+    inputs read back from the store. A run that fails midway leaves the articles untouched and
+    the derived tables partly written; the next run replaces them.
 
     Args:
         store: an open, writable store.
@@ -64,25 +64,73 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     store.clear(DERIVED)
     counts = {"articles": store.count(Article)}
     counts.update(write_article_stages(store, settings))
-    articles = store.load(Article)
-    inputs: dict[type, list[Any]] = {
-        Sentence: store.load(Sentence),  # (article_id, index) order: the order they were written in
-        Claim: list(store.iter_load(Claim, key_order=False)),  # written order, as the stages saw it
-    }
-    stories_found: list[Story] = []
-    sourcing: dict[str, str] = {}
-    for step in corpus_steps(articles, inputs, settings):
+
+    def write(step: dict[type, list[Any]]) -> None:
         for record_type, rows in step.items():
             store.append(record_type, rows)
-            counts[table_name(record_type)] = len(rows)
-        stories_found.extend(step.get(Story, ()))
-        sourcing.update(
-            (row.scope_id, row.summary) for row in step.get(Independence, ()) if row.scope == "story"
-        )
-        del step  # the stage's records are in the store: let them go before the next stage
+            counts[table_name(record_type)] = counts.get(table_name(record_type), 0) + len(rows)
+
+    found = write_story_stage(store, settings)
+    write(found)
+    stories_found: list[Story] = found[Story]
+    del found  # pairs and alignments are in the store: each part reads back its own
+    sourcing: dict[str, str] = {}
+    ledger = events.Ledger(settings)
+    for part in story_parts(store, stories_found, PART_ARTICLES):
+        ids = [article_id for story in part for article_id in story.article_ids]
+        known: dict[type, list[Any]] = {
+            Sentence: store.load_for_articles(Sentence, ids),
+            Claim: store.load_for_articles(Claim, ids),
+            Pair: store.load_for_articles(Pair, ids, ("article_a", "article_b")),
+            Alignment: store.load_for_articles(Alignment, ids, ("article_a", "article_b")),
+            Story: [story for story in part if story.story_id],
+        }
+        for step in story_steps(store.load_for_articles(Article, ids), known, settings, ledger):
+            write(step)
+            sourcing.update(
+                (row.scope_id, row.summary) for row in step.get(Independence, ()) if row.scope == "story"
+            )
+    write(ledger.finish())
     return AnalysisSummary(
         counts=counts, rejections=store.load(Rejection), notes=_story_notes(stories_found, sourcing)
     )
+
+
+def write_story_stage(store: Store, settings: Settings) -> dict[type, list[Any]]:
+    """The stories stage over every stored article and sentence (it compares all of them)."""
+    articles = store.load(Article)
+    outputs: dict[type, list[Any]] = {Sentence: store.load(Sentence)}  # in (article_id, index) order
+    story_result = stories.build_stories(articles, _by_article(articles, outputs), settings.stories)
+    return {
+        Pair: story_result.pairs,
+        Alignment: story_result.alignments,
+        Story: story_result.stories,
+        Storyline: story_result.storylines,
+    }
+
+
+def story_parts(store: Store, stories_found: Sequence[Story], part_articles: int) -> Iterator[list[Story]]:
+    """Consecutive stories holding about ``part_articles`` articles, then the articles no story holds.
+
+    Those articles come as stand-in stories with an empty id (the story-scoped stages treat
+    their claims as they do in a whole-corpus call, without a story record).
+    """
+    part: list[Story] = []
+    size = 0
+    covered: set[str] = set()
+    for story in stories_found:
+        part.append(story)
+        size += len(story.article_ids)
+        covered.update(story.article_ids)
+        if size >= part_articles:
+            yield part
+            part, size = [], 0
+    if part:
+        yield part
+    if len(covered) < store.count(Article):
+        rest = [i for i in store.article_ids() if i not in covered]
+        for start in range(0, len(rest), part_articles):
+            yield [_stand_in(tuple(rest[start : start + part_articles]))]
 
 
 def write_article_stages(store: Store, settings: Settings) -> dict[str, int]:
@@ -156,38 +204,57 @@ def corpus_steps(
     settings: Settings,
     near_duplicates: fingerprint.NearDuplicates | None = None,
 ) -> Iterator[dict[type, list[Any]]]:
-    """The corpus stages one at a time: each yield holds the records of one stage.
+    """The corpus stages one at a time over records held in memory: each yield is one stage's.
 
-    Records that no later stage reads are let go before the next stage runs, so a caller that
-    writes each step away (``analyze``) holds only one stage's records at a time.
+    ``analyze`` runs the same stages on the store, the story-scoped ones part by part.
     """
-    sentences: dict[str, list[Sentence]] = {article.article_id: [] for article in articles}
-    for sentence in outputs.get(Sentence, ()):
-        sentences.setdefault(sentence.article_id, []).append(sentence)
-    for rows in sentences.values():
-        rows.sort(key=lambda s: s.index)
-    story_result = stories.build_stories(articles, sentences, settings.stories, near_duplicates)
-    known: dict[type, list[Any]] = {
-        **outputs,
+    story_result = stories.build_stories(
+        articles, _by_article(articles, outputs), settings.stories, near_duplicates
+    )
+    found: dict[type, list[Any]] = {
         Pair: story_result.pairs,
         Alignment: story_result.alignments,
         Story: story_result.stories,
         Storyline: story_result.storylines,
     }
     del story_result
-    yield {t: known[t] for t in (Pair, Alignment, Story, Storyline)}
+    yield found
+    ledger = events.Ledger(settings)
+    known: dict[type, list[Any]] = {**outputs, **{t: found[t] for t in (Pair, Alignment, Story)}}
+    yield from story_steps(articles, known, settings, ledger)
+    yield ledger.finish()
+
+
+def story_steps(
+    articles: Sequence[Article], known: dict[type, list[Any]], settings: Settings, ledger: events.Ledger
+) -> Iterator[dict[type, list[Any]]]:
+    """The stages that work within stories, over whole stories: provenance, divergences, places.
+
+    ``known`` holds the sentences, claims, pairs, alignments and stories of ``articles``
+    (more is harmless); the places and events that need the whole corpus wait in ``ledger``.
+    """
     # provenance runs after the stories, align and claims stages; without them it receives
     # empty inputs and writes empty tables
     found = provenance.stage_outputs(articles, known, settings)
-    known.update(found)
     yield found
-    found = divergences.stage_outputs(articles, known, settings)
-    yield found
-    # the places and events stages read stories and claims only
-    for record_type in (Pair, Alignment, Storyline, ClaimGroup, ProvenanceChain, Independence, Divergence):
-        known.pop(record_type, None)
-    found = {}
-    yield events.stage_outputs(articles, sentences, known, settings)
+    yield divergences.stage_outputs(articles, {**known, **found}, settings)
+    del found
+    yield {PlaceMention: ledger.add(articles, _by_article(articles, known), known)}
+
+
+def _by_article(articles: Sequence[Article], outputs: Mapping[type, Any]) -> dict[str, list[Sentence]]:
+    """Sentences by article id, in index order (an empty list for an article without any)."""
+    sentences: dict[str, list[Sentence]] = {article.article_id: [] for article in articles}
+    for sentence in outputs.get(Sentence, ()):
+        sentences.setdefault(sentence.article_id, []).append(sentence)
+    for rows in sentences.values():
+        rows.sort(key=lambda s: s.index)
+    return sentences
+
+
+def _stand_in(article_ids: tuple[str, ...]) -> Story:
+    """A story record with an empty id that only carries ``article_ids`` into ``story_parts``."""
+    return Story("", article_ids, len(article_ids), (), "", None, None, (), None, (), (), None)
 
 
 # tables that ``analyze`` replaces: every table but the ingested articles and rejections

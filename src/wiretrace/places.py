@@ -558,6 +558,29 @@ def _places(mentions: Sequence[PlaceMention], gaz: Gazetteer) -> list[Place]:
     return places
 
 
+def merge_places(parts: Iterable[Sequence[Place]]) -> list[Place]:
+    """Places found in disjoint sets of articles as one list: counts added, spellings joined.
+
+    ``resolve_places`` over the union of the articles gives the same places when each part
+    holds whole stories (a mention depends on its article and story only).
+    """
+    merged: dict[str, Place] = {}
+    for part in parts:
+        for place in part:
+            seen = merged.get(place.place_id)
+            merged[place.place_id] = (
+                place
+                if seen is None
+                else replace(
+                    seen,
+                    mention_count=seen.mention_count + place.mention_count,
+                    article_count=seen.article_count + place.article_count,
+                    spellings=tuple(sorted({*seen.spellings, *place.spellings})),
+                )
+            )
+    return [merged[k] for k in sorted(merged)]
+
+
 _PRECISION = {"city": "populated_place", "admin1": "region", "country": "country", "feature": "feature"}
 
 

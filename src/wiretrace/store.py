@@ -215,6 +215,23 @@ class Store:
         finally:
             cursor.close()
 
+    def load_for_articles(
+        self, record_type: type[T], article_ids: Sequence[str], columns: Sequence[str] = ("article_id",)
+    ) -> list[T]:
+        """Records whose ``columns`` (any of them) hold one of ``article_ids``.
+
+        Tables with a key come in key order, as ``load`` gives them; the others (and claims,
+        whose stages read them as written) in the order they were written.
+        """
+        where = " OR ".join(f'"{column}" IN (SELECT unnest(?))' for column in columns)
+        params = [list(article_ids)] * len(columns)
+        written_order = record_type is records.Claim or not TABLES[record_type][1]
+        return list(
+            self._records(
+                self.connection, record_type, where, params, not written_order, 10_000, written_order
+            )
+        )
+
     @staticmethod
     def _records(
         connection: duckdb.DuckDBPyConnection,
@@ -223,6 +240,7 @@ class Store:
         params: Iterable[Any],
         key_order: bool,
         chunk_rows: int,
+        written_order: bool = False,
     ) -> Iterator[T]:
         """Records read on ``connection``, fetched ``chunk_rows`` rows at a time."""
         name, key = TABLES[record_type]
@@ -234,6 +252,8 @@ class Store:
             sql += f" WHERE {where}"
         if key and key_order:
             sql += " ORDER BY " + ", ".join(f'"{k}"' for k in key)
+        elif written_order:
+            sql += " ORDER BY rowid"  # a filtered scan need not keep the written order by itself
         result = connection.execute(sql, list(params))
         while rows := result.fetchmany(chunk_rows):
             for row in rows:
@@ -252,6 +272,11 @@ class Store:
             for start in range(0, len(column), batch_articles)
         ]
 
+    def article_ids(self) -> list[str]:
+        """Every stored article id, in id order."""
+        rows = self.connection.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()
+        return [row[0] for row in rows]
+
     def existing_article_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored already."""
         rows = self.connection.execute(
@@ -269,5 +294,8 @@ class Store:
         return int(rows[0][0]) if rows else 0
 
     def arrow(self, record_type: type) -> pa.Table:
-        """A whole table as Arrow, for export."""
-        return self.connection.sql(f"SELECT * FROM {table_name(record_type)}").to_arrow_table()
+        """A whole table as Arrow, for export: in key order, so the same records export the same
+        whatever order the pipeline wrote them in (tables without a key in written order)."""
+        name, key = TABLES[record_type]
+        order = " ORDER BY " + ", ".join(f'"{k}"' for k in key) if key else ""
+        return self.connection.sql(f"SELECT * FROM {name}{order}").to_arrow_table()
