@@ -29,13 +29,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+# (module, attribute, stage name): the functions the embedded pipeline calls, timed in place
 STAGES = [
-    ("segment", "segment_all"),
-    ("claims", "extract_claims"),
-    ("stories", "build_stories"),
-    ("provenance", "stage_outputs"),
-    ("divergences", "stage_outputs"),
-    ("events", "stage_outputs"),
+    ("segment", "segment_all", "segment"),
+    ("claims", "extract_claims", "claims"),
+    ("stories", "build_stories", "stories"),
+    ("provenance", "stage_outputs", "provenance"),
+    ("divergences", "stage_outputs", "divergences"),
+    ("events", "Ledger.add", "places_events"),
+    ("events", "Ledger.finish", "places_events"),
 ]
 
 
@@ -51,6 +53,8 @@ class PeakMemory:
         self.peak = 0
         self.cpu: dict[int, float] = {}  # pid -> user+system seconds, last seen
         self.every = every
+        self.phase = "other"  # the stage running now (set by the timed wrappers)
+        self.phase_peaks: dict[str, int] = {}
         self.running = True
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
@@ -87,7 +91,9 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while self.running:
-            self.peak = max(self.peak, self._tree_rss())
+            rss = self._tree_rss()
+            self.peak = max(self.peak, rss)
+            self.phase_peaks[self.phase] = max(self.phase_peaks.get(self.phase, 0), rss)
             time.sleep(self.every)
 
     def stop(self) -> int:
@@ -96,25 +102,36 @@ class PeakMemory:
         return self.peak
 
 
-def _timed_stages(seconds: dict[str, float]) -> None:
-    """Wrap each stage function so the pipeline's calls to it are timed (embedded path only)."""
+def _timed_stages(seconds: dict[str, float], memory: PeakMemory | None = None) -> None:
+    """Wrap each stage function so the pipeline's calls to it are timed (embedded path only);
+    ``memory`` then keeps the peak of each stage apart."""
     import importlib
 
-    for module_name, function_name in STAGES:
-        module = importlib.import_module(f"wiretrace.{module_name}")
-        original = getattr(module, function_name)
+    for module_name, attribute, stage in STAGES:
+        owner: Any = importlib.import_module(f"wiretrace.{module_name}")
+        *path, function_name = attribute.split(".")
+        for name in path:
+            owner = getattr(owner, name)
+        original = getattr(owner, function_name)
 
-        def timed(*args: Any, _f: Any = original, _name: str = module_name, **kwargs: Any) -> Any:
+        def timed(*args: Any, _f: Any = original, _name: str = stage, **kwargs: Any) -> Any:
             start = time.perf_counter()
+            before = memory.phase if memory else ""
+            if memory:
+                memory.phase = _name
             try:
                 return _f(*args, **kwargs)
             finally:
                 seconds[_name] = seconds.get(_name, 0.0) + time.perf_counter() - start
+                if memory:
+                    memory.phase = before
 
-        setattr(module, function_name, functools.wraps(original)(timed))
+        setattr(owner, function_name, functools.wraps(original)(timed))
 
 
-def child_embedded(files: list[str], work: Path, article_stages_only: bool) -> dict[str, Any]:
+def child_embedded(
+    files: list[str], work: Path, article_stages_only: bool, memory: PeakMemory | None = None
+) -> dict[str, Any]:
     """Ingest and analyze in a fresh store; per-stage seconds."""
     from wiretrace import pipeline
     from wiretrace.config import Settings
@@ -123,7 +140,7 @@ def child_embedded(files: list[str], work: Path, article_stages_only: bool) -> d
     from wiretrace.store import Store
 
     seconds: dict[str, float] = {}
-    _timed_stages(seconds)
+    _timed_stages(seconds, memory)
     settings = Settings()
     with Store(work / "embedded.duckdb") as store:
         start = time.perf_counter()
@@ -194,10 +211,11 @@ def main() -> None:
         memory = PeakMemory()
         work = Path(args.work)
         if args.child == "embedded":
-            figures = child_embedded(args.files, work, args.article_stages_only)
+            figures = child_embedded(args.files, work, args.article_stages_only, memory)
         else:
             figures = child_ray(args.files, work, args.cpus)
         figures["peak_rss_mb"] = round(memory.stop() / 2**20)
+        figures["stage_peak_mb"] = {k: round(v / 2**20) for k, v in memory.phase_peaks.items()}
         figures["cpu_seconds"] = round(sum(memory.cpu.values()), 1)
         print(json.dumps(figures))
         return
@@ -237,6 +255,9 @@ def _print_row(figures: dict[str, Any]) -> None:
         f" articles/s, {figures['cpu_seconds']:,.0f} CPU-s, peak {figures['peak_rss_mb']:,} MB | {rates}",
         flush=True,
     )
+    if figures.get("stage_peak_mb"):
+        peaks = ", ".join(f"{k} {v:,} MB" for k, v in figures["stage_peak_mb"].items())
+        print(f"{'':9} peak RSS of the tree during each stage: {peaks}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The orchestrator: runs every analysis stage, in order, over the articles in the store.
 
-Each stage is a plain function over the whole batch that returns its own typed records;
+Each stage is a plain function over a batch of articles that returns its own typed records;
 this module only wires their inputs and outputs and writes the results to the store as they
-come: the per-article stages batch by batch, the corpus stages one stage at a time.
+come: the per-article stages (segment, claims) batch by batch, the stories stage once over
+the corpus, and the story-scoped stages (provenance, divergences, places, events) one part of
+whole stories at a time, since they compare articles within a story only.
 """
 
 from __future__ import annotations
