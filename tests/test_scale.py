@@ -18,7 +18,7 @@ import pytest
 from conftest import EXAMPLES
 from typer.testing import CliRunner
 
-from wiretrace import fingerprint, segment
+from wiretrace import fingerprint, pipeline, segment
 from wiretrace.cli import app
 from wiretrace.config import Settings
 from wiretrace.export import export, export_document
@@ -85,9 +85,13 @@ def inputs_with_trouble(tmp_path: Path) -> list[str]:
 
 
 @needs_ray
-def test_example_corpus_gives_the_same_records_on_ray(tmp_path: Path, ray_cluster: Any) -> None:
+def test_example_corpus_gives_the_same_records_on_ray(
+    tmp_path: Path, ray_cluster: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = inputs_with_trouble(tmp_path)
     expected = embedded(list(paths), tmp_path / "embedded.duckdb")
+    # the story-scoped stages run as several Ray tasks: parts of 3+ articles' stories
+    monkeypatch.setattr(pipeline, "PART_ARTICLES", 3)
     out = tmp_path / "tables"
     runner = CliRunner()
     ran = runner.invoke(app, ["analyze", "--engine", "ray", *paths, "--out", str(out)])
@@ -113,7 +117,7 @@ def test_example_corpus_gives_the_same_records_on_ray(tmp_path: Path, ray_cluste
     reason="the whole pipeline twice on 10k articles (minutes): runs in CI, or set WIRETRACE_SCALE_TEST=1",
 )
 def test_synthetic_10k_corpus_gives_the_same_stories_claims_and_divergences(
-    tmp_path: Path, ray_cluster: Any
+    tmp_path: Path, ray_cluster: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sys.path.insert(0, str(BENCH))
     from scale_corpus import write_corpus
@@ -123,7 +127,8 @@ def test_synthetic_10k_corpus_gives_the_same_stories_claims_and_divergences(
     expected = embedded(files, tmp_path / "embedded.duckdb")
     from wiretrace.scale import ScaleOptions, analyze_ray
 
-    # batches smaller than the embedded path's, so that the batch split differs between the paths
+    # batches and story parts smaller than the embedded path's, so that the splits differ
+    monkeypatch.setattr(pipeline, "PART_ARTICLES", 1500)
     result = analyze_ray(files, str(tmp_path / "tables"), Settings(), ScaleOptions(batch_articles=300))
     assert result.counts["articles"] == len(expected["articles"]) > size * 0.8
     actual = imported(tmp_path / "tables", tmp_path / "ray.duckdb")

@@ -504,6 +504,15 @@ class Ledger:
             self.drafts.extend(drafts)
         return list(found.mentions)
 
+    def merge(self, other: Ledger) -> None:
+        """Take in what another ledger kept from other parts of the same corpus (a Ray task's)."""
+        from wiretrace.places import merge_places
+
+        self.places = {
+            p.place_id: p for p in merge_places([list(self.places.values()), list(other.places.values())])
+        }
+        self.drafts.extend(other.drafts)
+
     def finish(self) -> dict[type, list[Any]]:
         """The corpus-wide records: {Place: [...], Event: [...]} (no Event key when events are off)."""
         result: dict[type, list[Any]] = {Place: sorted(self.places.values(), key=lambda p: p.place_id)}

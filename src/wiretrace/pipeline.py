@@ -9,7 +9,7 @@ whole stories at a time, since they compare articles within a story only.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,11 +112,15 @@ def write_story_stage(store: Store, settings: Settings) -> dict[type, list[Any]]
 
 
 def story_parts(store: Store, stories_found: Sequence[Story], part_articles: int) -> Iterator[list[Story]]:
-    """Consecutive stories holding about ``part_articles`` articles, then the articles no story holds.
+    """Consecutive stories holding about ``part_articles`` articles, then the articles no story
+    holds (as stand-in stories with an empty id, which the story-scoped stages treat as a
+    whole-corpus call does: their claims, without a story record)."""
+    yield from _group_stories(stories_found, store.article_ids(), part_articles)
 
-    Those articles come as stand-in stories with an empty id (the story-scoped stages treat
-    their claims as they do in a whole-corpus call, without a story record).
-    """
+
+def _group_stories(
+    stories_found: Sequence[Story], article_ids: Iterable[str], part_articles: int
+) -> Iterator[list[Story]]:
     part: list[Story] = []
     size = 0
     covered: set[str] = set()
@@ -129,10 +133,9 @@ def story_parts(store: Store, stories_found: Sequence[Story], part_articles: int
             part, size = [], 0
     if part:
         yield part
-    if len(covered) < store.count(Article):
-        rest = [i for i in store.article_ids() if i not in covered]
-        for start in range(0, len(rest), part_articles):
-            yield [_stand_in(tuple(rest[start : start + part_articles]))]
+    rest = sorted(i for i in article_ids if i not in covered)
+    for start in range(0, len(rest), part_articles):
+        yield [_stand_in(tuple(rest[start : start + part_articles]))]
 
 
 def write_article_stages(store: Store, settings: Settings) -> dict[str, int]:
@@ -187,17 +190,27 @@ def corpus_stages(
     outputs: dict[type, list[Any]],
     settings: Settings,
     near_duplicates: fingerprint.NearDuplicates | None = None,
+    map_parts: MapParts | None = None,
 ) -> dict[type, list[Any]]:
     """Stages that compare articles (stories, provenance, places...): one call over the whole corpus.
 
     ``outputs`` holds the records of ``article_stages`` for every article; the result holds the
     records of these stages only. ``near_duplicates``, when given, are the stories stage's
-    candidates found elsewhere (the Ray path finds them on the cluster).
+    candidates found elsewhere (the Ray path finds them on the cluster); ``map_parts``, when
+    given, runs the story-scoped stages on parts of whole stories (the Ray path runs them as
+    tasks), else they run here over the corpus at once.
     """
     result: dict[type, list[Any]] = {}
-    for step in corpus_steps(articles, outputs, settings, near_duplicates):
-        result.update(step)
+    for step in corpus_steps(articles, outputs, settings, near_duplicates, map_parts):
+        for record_type, rows in step.items():
+            result.setdefault(record_type, []).extend(rows)
     return result
+
+
+# the story-scoped stages' inputs for one part of whole stories: its articles and their records
+Part = tuple[list[Article], dict[type, list[Any]]]
+# runs ``run_part`` on each part (anywhere, in any order) and yields what each returned
+MapParts = Callable[[Iterable[Part]], Iterable["PartResult"]]
 
 
 def corpus_steps(
@@ -205,8 +218,10 @@ def corpus_steps(
     outputs: dict[type, list[Any]],
     settings: Settings,
     near_duplicates: fingerprint.NearDuplicates | None = None,
+    map_parts: MapParts | None = None,
 ) -> Iterator[dict[type, list[Any]]]:
-    """The corpus stages one at a time over records held in memory: each yield is one stage's.
+    """The corpus stages one at a time over records held in memory: each yield is one stage's
+    (or, with ``map_parts``, one part's records of one stage).
 
     ``analyze`` runs the same stages on the store, the story-scoped ones part by part.
     """
@@ -223,8 +238,55 @@ def corpus_steps(
     yield found
     ledger = events.Ledger(settings)
     known: dict[type, list[Any]] = {**outputs, **{t: found[t] for t in (Pair, Alignment, Story)}}
-    yield from story_steps(articles, known, settings, ledger)
+    if map_parts is None:
+        yield from story_steps(articles, known, settings, ledger)
+    else:
+        for part_result in map_parts(split_parts(articles, known, PART_ARTICLES)):
+            ledger.merge(part_result.ledger)
+            yield from part_result.steps
     yield ledger.finish()
+
+
+@dataclass
+class PartResult:
+    """What the story-scoped stages found in one part: records per stage, places and events kept back."""
+
+    steps: list[dict[type, list[Any]]]
+    ledger: events.Ledger
+
+
+def run_part(part: Part, settings: Settings) -> PartResult:
+    """The story-scoped stages over one part (what a Ray task runs)."""
+    articles, known = part
+    ledger = events.Ledger(settings)
+    return PartResult(list(story_steps(articles, known, settings, ledger)), ledger)
+
+
+def split_parts(
+    articles: Sequence[Article], known: dict[type, list[Any]], part_articles: int
+) -> Iterator[Part]:
+    """The corpus held in memory cut into parts of whole stories (about ``part_articles`` each).
+
+    Each part's records keep the order they have in ``known``, as a part read back from the
+    store keeps the order they were written in.
+    """
+    by_id = {article.article_id: article for article in articles}
+    rows_of: dict[type, dict[str, list[tuple[int, Any]]]] = {}
+    for record_type in (Sentence, Claim, Pair, Alignment):
+        index: dict[str, list[tuple[int, Any]]] = {}
+        for position, row in enumerate(known.get(record_type, ())):
+            # a pair or alignment lies within one story: its first article places it
+            article_id = row.article_a if record_type in (Pair, Alignment) else row.article_id
+            index.setdefault(article_id, []).append((position, row))
+        rows_of[record_type] = index
+    for part in _group_stories(known.get(Story, []), by_id, part_articles):
+        ids = sorted(article_id for story in part for article_id in story.article_ids)
+        inputs: dict[type, list[Any]] = {
+            t: [row for _, row in sorted((r for i in ids for r in index.get(i, ())), key=lambda r: r[0])]
+            for t, index in rows_of.items()
+        }
+        inputs[Story] = [story for story in part if story.story_id]
+        yield [by_id[i] for i in ids], inputs
 
 
 def story_steps(

@@ -3,8 +3,9 @@
 The Ray path calls the functions the embedded path calls: ``ingest.file_records`` reads each
 input in a Ray task, ``pipeline.article_stages`` (segment, claims: every record depends on
 one article only) runs in ``map_batches`` on actors that load their models once, and
-``pipeline.corpus_stages`` (stories, provenance...: stages that compare articles) runs once
-on the driver over the collected tables, so both paths give the same records. Each table is
+``pipeline.corpus_stages`` (stages that compare articles) runs on the driver over the
+collected tables: the stories stage there, the story-scoped stages (provenance, divergences,
+places, events) as one Ray task per part of whole stories, so both paths give the same records. Each table is
 a folder of Parquet parts, ``OUT/<table>/part-*.parquet``, with the store's schema.
 
 The stories stage's copy and near-copy candidates are found on the cluster: the actors also
@@ -22,7 +23,7 @@ import dataclasses
 import logging
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -365,6 +366,25 @@ def _init(ray: Any, options: ScaleOptions) -> bool:
     return True
 
 
+def _parts_on_ray(ray: Any, settings: Settings, cpus: int) -> pipeline.MapParts:
+    """Run ``pipeline.run_part`` as one Ray task per part of whole stories, at most two per CPU
+    at a time (each holds its part's records), and yield the results as they finish."""
+    task = ray.remote(num_cpus=1)(pipeline.run_part)
+
+    def run(parts: Iterable[pipeline.Part]) -> Iterator[pipeline.PartResult]:
+        pending: list[Any] = []
+        for part in parts:
+            pending.append(task.remote(part, settings))
+            while len(pending) >= 2 * cpus:
+                done, pending = ray.wait(pending, num_returns=1)
+                yield from ray.get(done)
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            yield from ray.get(done)
+
+    return run
+
+
 def analyze_ray(
     paths: Sequence[str], out: str, settings: Settings, options: ScaleOptions | None = None
 ) -> ScaleResult:
@@ -463,7 +483,8 @@ def analyze_ray(
         near = _near_duplicates(fs, root, articles, pairs, fingerprint_options.num_perm)
         seconds["collect"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        corpus = pipeline.corpus_stages(articles, outputs, settings, near)
+        # stories on the driver (it compares every article); the story-scoped stages as tasks
+        corpus = pipeline.corpus_stages(articles, outputs, settings, near, _parts_on_ray(ray, settings, cpus))
         seconds["corpus_stages"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
