@@ -249,8 +249,8 @@ def test_stance_mode_adds_learned_cue_forms() -> None:
     assert "parking rules" in text[claim.content_start : claim.content_end]
 
 
-def test_span_tagger_only_adds_claims() -> None:
-    """With [claims] span_model the rule claims stay as they are; the tagger's cues come on top."""
+def test_span_tagger_keeps_plain_rule_claims() -> None:
+    """With [claims] span_model the rule claims stay (none here is nested); the tagger's cues come on top."""
     from wiretrace.span_model import tag_articles
 
     text = (
@@ -291,6 +291,54 @@ def test_span_drafts_from_tagged_spans() -> None:
     assert text[draft.content_start : draft.content_end] == "the vote as a rout"
     # a cue the rules already have is not repeated
     assert span_drafts(text, sentences, spans, drafts, load_lexicon()) == []
+
+
+def test_span_tagger_vetoes_only_untagged_nested_reports() -> None:
+    """A report inside another claim's content goes when the tagger marks neither its cue nor its
+    source; the outer claim, and a nested report the tagger confirms, stay."""
+    from wiretrace.attribution import Draft, SpeakerInfo
+    from wiretrace.span_model import TaggedSpan, without_untagged_nested
+
+    text = "The mayor said she asked for the interview."
+
+    def at(words: str) -> tuple[int, int]:
+        start = text.index(words)
+        return start, start + len(words)
+
+    def draft(speaker: str, cue: str, content: str) -> Draft:
+        (s_start, s_end), (c_start, c_end), (t_start, t_end) = at(speaker), at(cue), at(content)
+        who = SpeakerInfo(s_start, s_end, speaker, speaker.split()[-1], False, "", False, (), False)
+        return Draft(0, c_start, c_end, cue, "assert", who, t_start, t_end)
+
+    outer = draft("The mayor", "said", "she asked for the interview")
+    inner = draft("she", "asked", "for the interview")
+    tagged = [TaggedSpan("SOURCE", *at("The mayor")), TaggedSpan("CUE", *at("said"))]
+    assert without_untagged_nested([outer, inner], tagged) == [outer]
+    assert without_untagged_nested([outer, inner], [*tagged, TaggedSpan("CUE", *at("asked"))]) == [
+        outer,
+        inner,
+    ]
+    assert without_untagged_nested([inner], tagged) == [inner]  # nothing around it: not nested
+
+
+def test_parse_speaker_of_a_tagged_cue() -> None:
+    """A cue the tagger marks without a source takes the parse's subject when it can speak."""
+    from wiretrace.attribution import parse_speaker
+    from wiretrace.claims import load_model
+    from wiretrace.lexicon import load_lexicon
+
+    nlp = load_model(ClaimsSettings().model, ClaimsSettings().exclude_components)
+    lex = load_lexicon()
+
+    def speaker(text: str, cue: str) -> str | None:
+        start = text.index(cue)
+        found = parse_speaker(nlp(text), 0, start, start + len(cue), lex)
+        return None if found is None else found.text
+
+    assert speaker(
+        "Local critics have in particular noted the cost of the new bridge.", "have in particular noted"
+    ) == ("Local critics")
+    assert speaker("The sale is expected to expand the company's reach.", "is expected") is None
 
 
 def test_span_tagger_skips_overlong_lines() -> None:

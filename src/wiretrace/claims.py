@@ -18,14 +18,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from wiretrace.attribution import Draft, SpeakerInfo, attributions, canonical_outlet, name_runs
+from wiretrace.attribution import Draft, SpeakerInfo, attributions, canonical_outlet, name_runs, parse_speaker
 from wiretrace.blas import single_thread_blas
 from wiretrace.config import ClaimsSettings
 from wiretrace.lexicon import Lexicon, load_lexicon
 from wiretrace.noun_sources import headline_drafts, in_source_drafts
 from wiretrace.quotes import Quote, QuoteScan, scan_quotes
 from wiretrace.records import Article, Claim, ClaimNote, Sentence
-from wiretrace.span_model import TaggedSpan, span_drafts, tag_articles
+from wiretrace.span_model import (
+    TaggedSpan,
+    span_drafts,
+    tag_articles,
+    with_tagged_content,
+    without_untagged_nested,
+)
 from wiretrace.speakers import ArticleSpeakers
 
 _MODEL_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
@@ -239,9 +245,21 @@ def _extract_one(
             continue
         kept.append(draft)
     if tagged:  # the span tagger's cues where no kept rule draft has one
+
+        def parsed_speaker(sentence: Sentence, cue: TaggedSpan) -> SpeakerInfo | None:
+            doc = docs.get(sentence.index)
+            if doc is None:
+                return None
+            base = sentence.start + len(sentence.text) - len(doc.text)
+            return parse_speaker(doc, base, cue.start, cue.end, lex)
+
         kept += [
-            d for d in span_drafts(text, sentences, tagged, kept, lex) if not _inside(d.cue_start, speech)
+            d
+            for d in span_drafts(text, sentences, tagged, kept, lex, parsed_speaker)
+            if not _inside(d.cue_start, speech)
         ]
+        kept = without_untagged_nested(kept, tagged)
+        with_tagged_content(kept, tagged, text)
     kept = _merge_according(kept, lex)
     kept.sort(key=lambda d: d.cue_start)
     kept += _continuations(kept, speech, used, sentences, text, notes, article.article_id)
@@ -256,8 +274,8 @@ def _extract_one(
 
 # "MACAU (Reuters) - ", "WASHINGTON, Sept. 28 (UPI) -- ": wire datelines are not subjects
 _DATELINE = re.compile(
-    r"^([^\W\d_](?:[^\W\d_]|[ .'\u2019-]){1,40}?)(?:,[^()\n\u2013\u2014]{0,25})?"
-    r"\s*(?:\([^()\n]{1,40}\))?\s*[\u2013\u2014-]{1,2}\s+"
+    r"^([^\W\d_](?:[^\W\d_]|[ .'\u2019-]){1,40}?)(?:,[^()\n\u2013-\u2015]{0,25})?"
+    r"\s*(?:\([^()\n]{1,40}\))?\s*[\u2013-\u2015-]{1,2}\s+"
 )
 _LABEL = re.compile(
     r"[\"\u201c\u2018']?([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*:[ \t]+(?=\S)"
@@ -599,6 +617,11 @@ def _extract_chunk(
     jobs: list[tuple[int, int]] = []  # (article number, sentence index)
     texts: list[str] = []
     scans: list[QuoteScan | None] = []
+    tagged = (
+        tag_articles([a.text for a in articles], max_chars=settings.max_sentence_chars * 10)
+        if settings.span_model
+        else [[] for _ in articles]
+    )
     for number, article in enumerate(articles):
         try:
             scan: QuoteScan | None = scan_quotes(article.text)
@@ -606,16 +629,16 @@ def _extract_chunk(
             scan = None
         scans.append(scan)
         speech = _speech_quotes(scan, settings) if scan else []
+        # the tagger's cues the lexicon lacks need the parse too: it finds their subject
+        tagged_cues = [s.start for s in tagged[number] if s.label == "CUE"]
         for sentence in sentences_by_article.get(article.article_id, []):
-            if len(sentence.text) <= settings.max_sentence_chars and _needs_parse(sentence, lex, speech):
+            if len(sentence.text) <= settings.max_sentence_chars and (
+                _needs_parse(sentence, lex, speech)
+                or any(sentence.start <= start < sentence.end for start in tagged_cues)
+            ):
                 jobs.append((number, sentence.index))
                 texts.append(_without_dateline(sentence.text))
     docs: list[dict[int, Any]] = [{} for _ in articles]
-    tagged = (
-        tag_articles([a.text for a in articles], max_chars=settings.max_sentence_chars * 10)
-        if settings.span_model
-        else [[] for _ in articles]
-    )
     with single_thread_blas():
         for (number, index), doc in zip(jobs, nlp.pipe(texts, batch_size=settings.batch_size), strict=True):
             docs[number][index] = doc
