@@ -32,7 +32,7 @@ from wiretrace.span_model import (
     with_tagged_content,
     without_untagged_nested,
 )
-from wiretrace.speakers import ArticleSpeakers
+from wiretrace.speakers import ArticleSpeakers, speaker_outside_quote
 
 _MODEL_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
 _LEADING_GLUE = re.compile(r"^[\s,:\u2014\u2013-]*$")
@@ -218,6 +218,11 @@ def _extract_one(
         for draft in found:
             if _inside(draft.cue_start, speech):
                 continue  # a report inside a quote belongs to the quoted speaker's own words
+            if draft.speaker is not None:  # quote words the parser took as the subject
+                speaker = speaker_outside_quote(
+                    draft.speaker, draft.cue_start, draft.cue_end, text, scan.quotes, sentence.end
+                )
+                draft.speaker = speaker or draft.speaker
             drafts.append(draft)
         for first, last, kind in name_runs(doc):
             mention = (base + doc[first].idx, doc[first:last].text)

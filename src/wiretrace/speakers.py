@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from wiretrace.attribution import SpeakerInfo
 from wiretrace.lexicon import Lexicon
+from wiretrace.quotes import Quote
 
 _CONJUNCTION = re.compile(r"^(?:but|and|so|yet|or|meanwhile|however|also|then)\s+", re.I)
 _REPEATED = re.compile(r"^(.+?)\s+\1$")
@@ -279,3 +280,69 @@ class ArticleSpeakers:
         if head in lex.person_heads:
             return "anonymous"
         return "named" if info.determiner in ("the", "his", "her", "its", "their") else "vague"
+
+
+_GAP_PRONOUNS = frozenset("he she they we i".split())
+_GAP_STOP = re.compile(r"[!?;:\"\u201c\u201d\u2018\u2019\n]|''|``")
+
+
+def speaker_outside_quote(
+    speaker: SpeakerInfo, cue_start: int, cue_end: int, text: str, quotes: list[Quote], sentence_end: int
+) -> SpeakerInfo | None:
+    """The speaker of a cue whose parsed speaker lies inside a quotation the cue is not in.
+
+    '"That, unfortunately," he said': the parser may take words of the quote as the subject.
+    The speaker is then the words between the closing mark and the cue ('he', 'Robert Shrum, a
+    strategist,'), or those just after a cue that follows the quote ('" said Dennis Ross, a former
+    adviser'). Returns ``speaker`` itself when it is not inside such a quote, None when no
+    speaker can be read off the text there (the caller keeps the parse's).
+    """
+    inside = next((q for q in quotes if q.inner_start <= speaker.start and speaker.end <= q.inner_end), None)
+    if inside is None or inside.start <= cue_start < inside.end:
+        return speaker
+    if inside.end <= cue_start:
+        start, end = inside.end, cue_start
+        if not text[start:end].strip(" ,\u00a0"):  # '"..." said X': the speaker follows the cue
+            start, end = cue_end, sentence_end
+    else:
+        return None
+    piece = text[start:end]
+    stop = _GAP_STOP.search(piece)
+    piece = piece[: stop.start()] if stop else piece
+    lead = len(piece) - len(piece.lstrip(" ,\u00a0"))
+    words = piece.rstrip(" .").strip(" ,\u00a0")
+    if (
+        not words
+        or not words[0].isupper()
+        and words.split()[0] not in _GAP_PRONOUNS
+        or len(words.split()) > 14
+    ):
+        return None
+    begin = start + lead
+    first = words.split()[0]
+    if first.lower() in _GAP_PRONOUNS and len(words.split()) == 1:
+        return SpeakerInfo(
+            begin,
+            begin + len(words),
+            words,
+            first.lower(),
+            first.lower() in ("they", "we"),
+            "",
+            True,
+            (),
+            False,
+        )
+    name = re.match(r"(?:[A-Z][\w.'\u2019-]*\s+)*[A-Z][\w.'\u2019-]*", words)
+    if name is None:
+        return None
+    return SpeakerInfo(
+        begin,
+        begin + len(words),
+        words,
+        name.group(0).split()[-1].lower(),
+        False,
+        "",
+        False,
+        (name.group(0),),
+        True,
+    )
