@@ -256,7 +256,7 @@ def _extract_one(
             if doc is None:
                 return None
             base = sentence.start + len(sentence.text) - len(doc.text)
-            return parse_speaker(doc, base, cue.start, cue.end, lex)
+            return parse_speaker(doc, base, cue.start, cue.end)
 
         kept += [
             d
