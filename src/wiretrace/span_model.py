@@ -187,9 +187,15 @@ def span_drafts(
             continue  # a cue with no source or nothing attributed is not a claim
         if speaker is None and text[source.start : source.end].lower() in _RELATIVE:
             before = _ANTECEDENT.search(text[sentence.start : source.start])
-            if before is None:
-                continue  # a relative pronoun whose antecedent is not a name: no speaker to report
-            source = TaggedSpan("SOURCE", sentence.start + before.start(1), sentence.start + before.end(1))
+            if before is not None:
+                source = TaggedSpan(
+                    "SOURCE", sentence.start + before.start(1), sentence.start + before.end(1)
+                )
+            else:  # not a name: the noun the parse hangs the relative clause on ("the voters who ...")
+                speaker = parsed_speaker(sentence, cue) if parsed_speaker else None
+                if speaker is None:
+                    continue  # no speaker to report
+                source = TaggedSpan("SOURCE", speaker.start, speaker.end)
         words = [w.lower() for w in _WORD.findall(text[cue.start : cue.end])]
         lemma = next((lex.form_lemma[w] for w in words if w in lex.form_lemma), "")
         draft = Draft(
