@@ -9,7 +9,11 @@ whole stories at a time, since they compare articles within a story only.
 
 from __future__ import annotations
 
+import collections
+import itertools
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +38,8 @@ from wiretrace.store import TABLES, Store, table_name
 BATCH_ARTICLES = 2000
 # articles per part (whole stories) of the story-scoped stages in the embedded path
 PART_ARTICLES = 5000
+# worker processes for those parts (0: up to 2); a corpus of one part runs in this process
+PART_PROCESSES = 0
 
 
 @dataclass(frozen=True)
@@ -78,20 +84,14 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     del found  # pairs and alignments are in the store: each part reads back its own
     sourcing: dict[str, str] = {}
     ledger = events.Ledger(settings)
-    for part in story_parts(store, stories_found, PART_ARTICLES):
-        ids = [article_id for story in part for article_id in story.article_ids]
-        known: dict[type, list[Any]] = {
-            Sentence: store.load_for_articles(Sentence, ids),
-            Claim: store.load_for_articles(Claim, ids),
-            Pair: store.load_for_articles(Pair, ids, ("article_a", "article_b")),
-            Alignment: store.load_for_articles(Alignment, ids, ("article_a", "article_b")),
-            Story: [story for story in part if story.story_id],
-        }
-        for step in story_steps(store.load_for_articles(Article, ids), known, settings, ledger):
+    parts = (_read_part(store, part) for part in story_parts(store, stories_found, PART_ARTICLES))
+    for result in map_parts_locally(parts, settings, PART_PROCESSES):
+        for step in result.steps:
             write(step)
             sourcing.update(
                 (row.scope_id, row.summary) for row in step.get(Independence, ()) if row.scope == "story"
             )
+        ledger.merge(result.ledger)
     write(ledger.finish())
     return AnalysisSummary(
         counts=counts, rejections=store.load(Rejection), notes=_story_notes(stories_found, sourcing)
@@ -109,6 +109,43 @@ def write_story_stage(store: Store, settings: Settings) -> dict[type, list[Any]]
         Story: story_result.stories,
         Storyline: story_result.storylines,
     }
+
+
+def _read_part(store: Store, stories_of_part: list[Story]) -> Part:
+    """One part's articles and the records the story-scoped stages read, from the store."""
+    ids = [article_id for story in stories_of_part for article_id in story.article_ids]
+    known: dict[type, list[Any]] = {
+        Sentence: store.load_for_articles(Sentence, ids),
+        Claim: store.load_for_articles(Claim, ids),
+        Pair: store.load_for_articles(Pair, ids, ("article_a", "article_b")),
+        Alignment: store.load_for_articles(Alignment, ids, ("article_a", "article_b")),
+        Story: [story for story in stories_of_part if story.story_id],
+    }
+    return store.load_for_articles(Article, ids), known
+
+
+def map_parts_locally(parts: Iterable[Part], settings: Settings, processes: int) -> Iterator[PartResult]:
+    """``run_part`` over each part, in order: in worker processes when there are several parts.
+
+    At most ``processes`` + 1 parts are read ahead of the one being written, so memory holds a
+    few parts at a time whatever the corpus size.
+    """
+    processes = processes or min(2, os.cpu_count() or 1)
+    queue = iter(parts)
+    first = list(itertools.islice(queue, 2))
+    if processes <= 1 or len(first) < 2:  # one part: no worker start-up (a model load each)
+        for part in itertools.chain(first, queue):
+            yield run_part(part, settings)
+        return
+    # the platform default (fork on Linux), as the claims workers
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        pending: collections.deque[Future[PartResult]] = collections.deque()
+        for part in itertools.chain(first, queue):
+            pending.append(pool.submit(run_part, part, settings))
+            if len(pending) > processes:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def story_parts(store: Store, stories_found: Sequence[Story], part_articles: int) -> Iterator[list[Story]]:
