@@ -322,7 +322,8 @@ def test_span_tagger_vetoes_only_untagged_nested_reports() -> None:
 
 
 def test_parse_speaker_of_a_tagged_cue() -> None:
-    """A cue the tagger marks without a source takes the parse's subject, unless that is 'it'."""
+    """A cue the tagger marks without a source takes the parse's subject (a noun's possessor),
+    unless that is 'it'."""
     from wiretrace.attribution import parse_speaker
     from wiretrace.claims import load_model
 
@@ -336,6 +337,7 @@ def test_parse_speaker_of_a_tagged_cue() -> None:
     noted = "Local critics have in particular noted the cost of the new bridge."
     assert speaker(noted, "have in particular noted") == "Local critics"
     assert speaker("It seemed to expand the company's reach.", "seemed") is None
+    assert speaker("Riders welcomed his criticism of the timetable.", "criticism") == "his"
 
 
 def test_span_tagger_skips_overlong_lines() -> None:

@@ -623,9 +623,12 @@ def parse_speaker(doc: Any, base: int, start: int, end: int) -> SpeakerInfo | No
     is taken, as the tagger's own sources are ("the poll", "the report", "87 percent")."""
     cue = [t for t in doc if start <= base + t.idx < end]
     for token in reversed(cue):  # "have in particular noted": the last verb carries the subject
-        if _upos(token) not in ("VERB", "AUX", "ADJ"):
+        if _upos(token) == "NOUN":  # a nominal cue: "his attacks on", "the mayor's promise"
+            subject = next((c for c in token.children if c.dep_ == "poss"), None)
+        elif _upos(token) in ("VERB", "AUX", "ADJ"):
+            subject = _subject(token)
+        else:
             continue
-        subject = _subject(token)
         if subject is None or subject in cue:
             continue
         word = subject.lower_
