@@ -340,6 +340,26 @@ def test_parse_speaker_of_a_tagged_cue() -> None:
     assert speaker("Riders welcomed his criticism of the timetable.", "criticism") == "his"
 
 
+def test_span_draft_leaves_a_reported_content_to_its_claim() -> None:
+    """A tagged cue does not take a content another claim already reports."""
+    from wiretrace.attribution import Draft
+    from wiretrace.lexicon import load_lexicon
+    from wiretrace.span_model import TaggedSpan, span_drafts
+
+    text = "The mayor said the plan was sound and officials agreed with it on Monday evening."
+    sentences = segment_all([_article(text)])["a1"]
+
+    def at(label: str, words: str) -> TaggedSpan:
+        start = text.index(words)
+        return TaggedSpan(label, start, start + len(words))
+
+    plan, said = at("CONTENT", "the plan was sound"), at("CUE", "said")
+    rule = Draft(0, said.start, said.end, "said", "assert", None, plan.start, plan.end)
+    spans = [at("SOURCE", "officials"), at("CUE", "agreed"), plan]
+    (draft,) = span_drafts(text, sentences, spans, [rule], load_lexicon())
+    assert text[draft.content_start : draft.content_end] == "with it on Monday evening"
+
+
 def test_span_tagger_skips_overlong_lines() -> None:
     """A line of two million characters (no line breaks) is left out, not a crash of the batch."""
     from wiretrace.span_model import tag_articles

