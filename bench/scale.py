@@ -184,6 +184,7 @@ def run_child(engine: str, files: list[str], work: Path, args: argparse.Namespac
     command = [sys.executable, __file__, "--child", engine, "--work", str(work), "--cpus", str(args.cpus)]
     if args.article_stages_only:
         command.append("--article-stages-only")
+    command += ["--part-processes", str(args.part_processes), "--part-articles", str(args.part_articles)]
     done = subprocess.run([*command, "--files", *files], capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode or not lines:
@@ -204,10 +205,16 @@ def main() -> None:
     parser.add_argument(
         "--article-stages-only", action="store_true", help="embedded: ingest and per-article stages only"
     )
+    parser.add_argument("--part-processes", type=int, default=0, help="embedded: workers for the story parts")
+    parser.add_argument("--part-articles", type=int, default=0, help="articles per story part (0: default)")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
     if args.child:
+        from wiretrace import pipeline
+
+        pipeline.PART_PROCESSES = args.part_processes or pipeline.PART_PROCESSES
+        pipeline.PART_ARTICLES = args.part_articles or pipeline.PART_ARTICLES
         memory = PeakMemory()
         work = Path(args.work)
         if args.child == "embedded":
