@@ -2,8 +2,10 @@
 
 Each run is a child process that samples the resident memory of its whole process tree (the
 Ray driver, raylet and workers, or the embedded path and its claims workers) every 0.2 s, so
-the peak includes everything the run started. Corpora come from ``scale_corpus`` (synthetic
-texts with planted copies and rewrites, plus one attributed statement per story family).
+the peak includes everything the run started. RSS counts a page shared by forked workers once in
+each of them; the PSS figure (proportional set size) splits it between them. Corpora come from
+``scale_corpus`` (synthetic texts with planted copies and rewrites, plus one attributed
+statement per story family).
 
 Usage:
     python bench/scale.py --sizes 10000 100000 --cpus 2
@@ -53,6 +55,7 @@ class PeakMemory:
         self.peak = 0
         self.cpu: dict[int, float] = {}  # pid -> user+system seconds, last seen
         self.every = every
+        self.peak_pss = 0  # proportional set size: a page shared by n processes counts 1/n in each
         self.phase = "other"  # the stage running now (set by the timed wrappers)
         self.phase_peaks: dict[str, int] = {}
         self.running = True
@@ -87,6 +90,7 @@ class PeakMemory:
                     frontier.append(child)
         for pid in tree:
             self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu.get(pid, 0.0))
+        self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in tree))
         return sum(rss.get(pid, 0) for pid in tree)
 
     def _sample(self) -> None:
@@ -100,6 +104,17 @@ class PeakMemory:
         self.running = False
         self.thread.join()
         return self.peak
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size of one process in bytes (0 where the kernel does not say)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _timed_stages(seconds: dict[str, float], memory: PeakMemory | None = None) -> None:
@@ -222,6 +237,7 @@ def main() -> None:
         else:
             figures = child_ray(args.files, work, args.cpus)
         figures["peak_rss_mb"] = round(memory.stop() / 2**20)
+        figures["peak_pss_mb"] = round(memory.peak_pss / 2**20)
         figures["stage_peak_mb"] = {k: round(v / 2**20) for k, v in memory.phase_peaks.items()}
         figures["cpu_seconds"] = round(sum(memory.cpu.values()), 1)
         print(json.dumps(figures))
@@ -259,7 +275,8 @@ def _print_row(figures: dict[str, Any]) -> None:
     )
     print(
         f"{figures['engine']:9} {figures['size']:>9,} articles={n:,} end-to-end {n / seconds['total']:,.0f}"
-        f" articles/s, {figures['cpu_seconds']:,.0f} CPU-s, peak {figures['peak_rss_mb']:,} MB | {rates}",
+        f" articles/s, {figures['cpu_seconds']:,.0f} CPU-s, peak {figures['peak_rss_mb']:,} MB"
+        f" (PSS {figures.get('peak_pss_mb', 0):,} MB) | {rates}",
         flush=True,
     )
     if figures.get("stage_peak_mb"):
