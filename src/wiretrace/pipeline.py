@@ -10,7 +10,6 @@ whole stories at a time, since they compare articles within a story only.
 from __future__ import annotations
 
 import collections
-import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -78,20 +77,25 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
             store.append(record_type, rows)
             counts[table_name(record_type)] = counts.get(table_name(record_type), 0) + len(rows)
 
-    found = write_story_stage(store, settings)
-    write(found)
-    stories_found: list[Story] = found[Story]
-    del found  # pairs and alignments are in the store: each part reads back its own
-    sourcing: dict[str, str] = {}
-    ledger = events.Ledger(settings)
-    parts = (_read_part(store, part) for part in story_parts(store, stories_found, PART_ARTICLES))
-    for result in map_parts_locally(parts, settings, PART_PROCESSES):
-        for step in result.steps:
-            write(step)
-            sourcing.update(
-                (row.scope_id, row.summary) for row in step.get(Independence, ()) if row.scope == "story"
-            )
-        ledger.merge(result.ledger)
+    pool = part_workers(counts["articles"])
+    try:
+        found = write_story_stage(store, settings)
+        write(found)
+        stories_found: list[Story] = found[Story]
+        del found  # pairs and alignments are in the store: each part reads back its own
+        sourcing: dict[str, str] = {}
+        ledger = events.Ledger(settings)
+        parts = (_read_part(store, part) for part in story_parts(store, stories_found, PART_ARTICLES))
+        for result in map_parts_locally(parts, settings, pool):
+            for step in result.steps:
+                write(step)
+                sourcing.update(
+                    (row.scope_id, row.summary) for row in step.get(Independence, ()) if row.scope == "story"
+                )
+            ledger.merge(result.ledger)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     write(ledger.finish())
     return AnalysisSummary(
         counts=counts, rejections=store.load(Rejection), notes=_story_notes(stories_found, sourcing)
@@ -124,28 +128,45 @@ def _read_part(store: Store, stories_of_part: list[Story]) -> Part:
     return store.load_for_articles(Article, ids), known
 
 
-def map_parts_locally(parts: Iterable[Part], settings: Settings, processes: int) -> Iterator[PartResult]:
-    """``run_part`` over each part, in order: in worker processes when there are several parts.
+def part_workers(articles: int) -> ProcessPoolExecutor | None:
+    """Worker processes for the story parts, started now, or None for a corpus of one part.
 
-    At most ``processes`` + 1 parts are read ahead of the one being written, so memory holds a
-    few parts at a time whatever the corpus size.
+    ``analyze`` starts them before the stories stage: a forked worker begins with its parent's
+    memory, and the parent's is smallest then (the stories stage leaves a large heap behind).
     """
-    processes = processes or min(2, os.cpu_count() or 1)
-    queue = iter(parts)
-    first = list(itertools.islice(queue, 2))
-    if processes <= 1 or len(first) < 2:  # one part: no worker start-up (a model load each)
-        for part in itertools.chain(first, queue):
+    processes = _part_processes()
+    if processes <= 1 or articles <= PART_ARTICLES:  # one part: no worker start-up (a model load each)
+        return None
+    # the platform default (fork on Linux), as the claims workers; fork starts every worker at once
+    pool = ProcessPoolExecutor(max_workers=processes)
+    pool.submit(os.getpid).result()
+    return pool
+
+
+def _part_processes() -> int:
+    return PART_PROCESSES or min(2, os.cpu_count() or 1)
+
+
+def map_parts_locally(
+    parts: Iterable[Part], settings: Settings, pool: ProcessPoolExecutor | None
+) -> Iterator[PartResult]:
+    """``run_part`` over each part, in order: on ``pool``'s workers when given, else here.
+
+    At most one part more than there are workers is read ahead of the one being written, so
+    memory holds a few parts at a time whatever the corpus size.
+    """
+    if pool is None:
+        for part in parts:
             yield run_part(part, settings)
         return
-    # the platform default (fork on Linux), as the claims workers
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        pending: collections.deque[Future[PartResult]] = collections.deque()
-        for part in itertools.chain(first, queue):
-            pending.append(pool.submit(run_part, part, settings))
-            if len(pending) > processes:
-                yield pending.popleft().result()
-        while pending:
+    workers = _part_processes()
+    pending: collections.deque[Future[PartResult]] = collections.deque()
+    for part in parts:
+        pending.append(pool.submit(run_part, part, settings))
+        if len(pending) > workers:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def story_parts(store: Store, stories_found: Sequence[Story], part_articles: int) -> Iterator[list[Story]]:
