@@ -105,13 +105,25 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
 def write_story_stage(store: Store, settings: Settings) -> dict[type, list[Any]]:
     """The stories stage over every stored article and sentence (it compares all of them)."""
     articles = store.load(Article)
-    outputs: dict[type, list[Any]] = {Sentence: store.load(Sentence)}  # in (article_id, index) order
-    story_result = stories.build_stories(articles, _by_article(articles, outputs), settings.stories)
+    return story_stage(articles, {Sentence: store.load(Sentence)}, settings)
+
+
+def story_stage(
+    articles: Sequence[Article],
+    outputs: Mapping[type, Any],
+    settings: Settings,
+    near_duplicates: fingerprint.NearDuplicates | None = None,
+) -> dict[type, list[Any]]:
+    """The stories stage's records (pairs, alignments, stories, storylines) from the sentences in
+    ``outputs``."""
+    result = stories.build_stories(
+        articles, _by_article(articles, outputs), settings.stories, near_duplicates
+    )
     return {
-        Pair: story_result.pairs,
-        Alignment: story_result.alignments,
-        Story: story_result.stories,
-        Storyline: story_result.storylines,
+        Pair: result.pairs,
+        Alignment: result.alignments,
+        Story: result.stories,
+        Storyline: result.storylines,
     }
 
 
@@ -283,16 +295,7 @@ def corpus_steps(
 
     ``analyze`` runs the same stages on the store, the story-scoped ones part by part.
     """
-    story_result = stories.build_stories(
-        articles, _by_article(articles, outputs), settings.stories, near_duplicates
-    )
-    found: dict[type, list[Any]] = {
-        Pair: story_result.pairs,
-        Alignment: story_result.alignments,
-        Story: story_result.stories,
-        Storyline: story_result.storylines,
-    }
-    del story_result
+    found = story_stage(articles, outputs, settings, near_duplicates)
     yield found
     ledger = events.Ledger(settings)
     known: dict[type, list[Any]] = {**outputs, **{t: found[t] for t in (Pair, Alignment, Story)}}
