@@ -262,16 +262,26 @@ def corpus_stages(
     near_duplicates: fingerprint.NearDuplicates | None = None,
     map_parts: MapParts | None = None,
 ) -> dict[type, list[Any]]:
-    """Stages that compare articles (stories, provenance, places...): one call over the whole corpus.
+    """Stages that compare articles (stories, provenance, places...) over records held in memory.
 
     ``outputs`` holds the records of ``article_stages`` for every article; the result holds the
     records of these stages only. ``near_duplicates``, when given, are the stories stage's
     candidates found elsewhere (the Ray path finds them on the cluster); ``map_parts``, when
     given, runs the story-scoped stages on parts of whole stories (the Ray path runs them as
-    tasks), else they run here over the corpus at once.
+    tasks), else they run here over the corpus at once. ``analyze`` runs the same stages on the
+    store, the story-scoped ones part by part.
     """
-    result: dict[type, list[Any]] = {}
-    for step in corpus_steps(articles, outputs, settings, near_duplicates, map_parts):
+    result = story_stage(articles, outputs, settings, near_duplicates)
+    ledger = events.Ledger(settings)
+    known: dict[type, list[Any]] = {**outputs, **{t: result[t] for t in (Pair, Alignment, Story)}}
+    if map_parts is None:
+        steps = list(story_steps(articles, known, settings, ledger))
+    else:
+        steps = []
+        for part_result in map_parts(split_parts(articles, known, PART_ARTICLES)):
+            ledger.merge(part_result.ledger)
+            steps.extend(part_result.steps)
+    for step in [*steps, ledger.finish()]:
         for record_type, rows in step.items():
             result.setdefault(record_type, []).extend(rows)
     return result
@@ -281,31 +291,6 @@ def corpus_stages(
 Part = tuple[list[Article], dict[type, list[Any]]]
 # runs ``run_part`` on each part (anywhere, in any order) and yields what each returned
 MapParts = Callable[[Iterable[Part]], Iterable["PartResult"]]
-
-
-def corpus_steps(
-    articles: Sequence[Article],
-    outputs: dict[type, list[Any]],
-    settings: Settings,
-    near_duplicates: fingerprint.NearDuplicates | None = None,
-    map_parts: MapParts | None = None,
-) -> Iterator[dict[type, list[Any]]]:
-    """The corpus stages one at a time over records held in memory: each yield is one stage's
-    (or, with ``map_parts``, one part's records of one stage).
-
-    ``analyze`` runs the same stages on the store, the story-scoped ones part by part.
-    """
-    found = story_stage(articles, outputs, settings, near_duplicates)
-    yield found
-    ledger = events.Ledger(settings)
-    known: dict[type, list[Any]] = {**outputs, **{t: found[t] for t in (Pair, Alignment, Story)}}
-    if map_parts is None:
-        yield from story_steps(articles, known, settings, ledger)
-    else:
-        for part_result in map_parts(split_parts(articles, known, PART_ARTICLES)):
-            ledger.merge(part_result.ledger)
-            yield from part_result.steps
-    yield ledger.finish()
 
 
 @dataclass
