@@ -484,13 +484,13 @@ class Ledger:
             outputs: records of the earlier stages for the part (stories give context, claims
                 give claimants).
         """
-        from wiretrace.places import merge_places, resolve_places
+        from wiretrace.places import resolve_places
 
         story_of = {
             a: s.story_id for s in outputs.get(Story, ()) if isinstance(s, Story) for a in s.article_ids
         }
         found = resolve_places(articles, sentences, self.settings.places, story_of=story_of)
-        self.places = {p.place_id: p for p in merge_places([list(self.places.values()), found.places])}
+        self._take_places(found.places)
         if self.settings.places.events:
             claims = [c for c in outputs.get(Claim, ()) if isinstance(c, Claim)]
             drafts, _notes = _drafts(
@@ -506,12 +506,14 @@ class Ledger:
 
     def merge(self, other: Ledger) -> None:
         """Take in what another ledger kept from other parts of the same corpus (a Ray task's)."""
+        self._take_places(list(other.places.values()))
+        self.drafts.extend(other.drafts)
+
+    def _take_places(self, places: Sequence[Place]) -> None:
+        """Add places found in other articles: counts added, spellings joined."""
         from wiretrace.places import merge_places
 
-        self.places = {
-            p.place_id: p for p in merge_places([list(self.places.values()), list(other.places.values())])
-        }
-        self.drafts.extend(other.drafts)
+        self.places = {p.place_id: p for p in merge_places([list(self.places.values()), places])}
 
     def finish(self) -> dict[type, list[Any]]:
         """The corpus-wide records: {Place: [...], Event: [...]} (no Event key when events are off)."""
@@ -519,24 +521,3 @@ class Ledger:
         if self.settings.places.events:
             result[Event] = list(_with_status(self.drafts))
         return result
-
-
-def stage_outputs(
-    articles: Sequence[Article],
-    sentences: Mapping[str, Sequence[Sentence]],
-    outputs: Mapping[type, Sequence[object]],
-    settings: Settings,
-) -> dict[type, list[object]]:
-    """The places and events stages for the pipeline: place mentions, places and the ledger.
-
-    Args:
-        articles: all articles.
-        sentences: their sentences by article id.
-        outputs: records of the earlier stages (stories give context, claims give claimants).
-        settings: the layered settings (``[places]``).
-    Returns:
-        {PlaceMention: [...], Place: [...], Event: [...]}.
-    """
-    ledger = Ledger(settings)
-    mentions = ledger.add(articles, sentences, outputs)
-    return {PlaceMention: list(mentions), **ledger.finish()}
