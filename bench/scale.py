@@ -10,6 +10,7 @@ statement per story family).
 Usage:
     python bench/scale.py --sizes 10000 100000 --cpus 2
     python bench/scale.py --sizes 1000000 --engines embedded --article-stages-only
+    python bench/scale.py --sizes 1000000 --engines embedded --stories-only   # ingest, sentences, stories
 Prints one row per (engine, size) and writes the figures as JSON (--json FILE).
 """
 
@@ -35,7 +36,7 @@ sys.path.insert(0, str(HERE))
 STAGES = [
     ("segment", "segment_all", "segment"),
     ("claims", "extract_claims", "claims"),
-    ("stories", "build_stories", "stories"),
+    ("stories", "stream_stories", "stories"),
     ("provenance", "stage_outputs", "provenance"),
     ("divergences", "stage_outputs", "divergences"),
     ("events", "Ledger.add", "places_events"),
@@ -145,13 +146,17 @@ def _timed_stages(seconds: dict[str, float], memory: PeakMemory | None = None) -
 
 
 def child_embedded(
-    files: list[str], work: Path, article_stages_only: bool, memory: PeakMemory | None = None
+    files: list[str],
+    work: Path,
+    article_stages_only: bool,
+    memory: PeakMemory | None = None,
+    stories_only: bool = False,
 ) -> dict[str, Any]:
     """Ingest and analyze in a fresh store; per-stage seconds."""
-    from wiretrace import pipeline
+    from wiretrace import pipeline, segment
     from wiretrace.config import Settings
     from wiretrace.ingest import ingest_paths
-    from wiretrace.records import Article
+    from wiretrace.records import Article, Sentence
     from wiretrace.store import Store
 
     seconds: dict[str, float] = {}
@@ -165,6 +170,14 @@ def child_embedded(
         if article_stages_only:  # as ``analyze`` runs them: batch by batch, records written to the store
             store.clear(pipeline.DERIVED)
             pipeline.write_article_stages(store, settings)
+            count = store.count(Article)
+        elif stories_only:  # sentences batch by batch, then the stories stage as ``analyze`` runs it
+            store.clear(pipeline.DERIVED)
+            for first, last in store.article_id_bounds(pipeline.BATCH_ARTICLES):
+                batch = store.load(Article, "article_id BETWEEN ? AND ?", [first, last])
+                sentences = segment.segment_all(batch)
+                store.append(Sentence, [s for article in batch for s in sentences[article.article_id]])
+            pipeline.write_story_stage(store, settings)
             count = store.count(Article)
         else:
             count = pipeline.analyze(store, settings).counts["articles"]
@@ -199,6 +212,8 @@ def run_child(engine: str, files: list[str], work: Path, args: argparse.Namespac
     command = [sys.executable, __file__, "--child", engine, "--work", str(work), "--cpus", str(args.cpus)]
     if args.article_stages_only:
         command.append("--article-stages-only")
+    if args.stories_only:
+        command.append("--stories-only")
     command += ["--part-processes", str(args.part_processes), "--part-articles", str(args.part_articles)]
     done = subprocess.run([*command, "--files", *files], capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -220,6 +235,9 @@ def main() -> None:
     parser.add_argument(
         "--article-stages-only", action="store_true", help="embedded: ingest and per-article stages only"
     )
+    parser.add_argument(
+        "--stories-only", action="store_true", help="embedded: ingest, sentences and the stories stage only"
+    )
     parser.add_argument("--part-processes", type=int, default=0, help="embedded: workers for the story parts")
     parser.add_argument("--part-articles", type=int, default=0, help="articles per story part (0: default)")
     parser.add_argument("--json", help="write the figures to this file")
@@ -233,7 +251,7 @@ def main() -> None:
         memory = PeakMemory()
         work = Path(args.work)
         if args.child == "embedded":
-            figures = child_embedded(args.files, work, args.article_stages_only, memory)
+            figures = child_embedded(args.files, work, args.article_stages_only, memory, args.stories_only)
         else:
             figures = child_ray(args.files, work, args.cpus)
         figures["peak_rss_mb"] = round(memory.stop() / 2**20)

@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 
-from wiretrace import align, fingerprint, segment, stories  # noqa: E402
+from wiretrace import segment, stories  # noqa: E402
 from wiretrace.config import StoriesSettings  # noqa: E402
 from wiretrace.records import Article  # noqa: E402
 
@@ -111,22 +111,11 @@ def main() -> None:
         Article(f"t{i:04d}", t, None, None, None, None, None, str(path), None, "csv")
         for i, t in enumerate(texts)
     ]
-    docs = stories._prepare(articles, segment.segment_all(articles))
-    near = fingerprint.near_duplicates(texts)
-    near_jaccard = {
-        (int(a), int(b)): (float(j), bool(e))
-        for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
-    }
-    weights = align.TermWeights(*align.document_frequencies(d.matrix.terms for d in docs))
-    for doc in docs:
-        doc.lexicon = stories._lexicon(doc, weights)
-    idf = stories._idf(docs)
+    chosen = [(articles[a].article_id, articles[b].article_id) for a, b in pairs]
     scores = []
     similarities = []
     kinds: Counter[str] = Counter()
-    for a, b in pairs:
-        low, high = min(a, b), max(a, b)
-        evidence = stories._evidence(low, high, docs, near_jaccard, weights, idf, settings)
+    for evidence in stories.score_pairs(articles, segment.segment_all(articles), chosen, settings):
         kinds[evidence.kind] += 1
         scores.append(max(evidence.score, 0.0))
         similarities.append(stories.pair_similarity(evidence.cosine, evidence.lexical))

@@ -374,7 +374,11 @@ def near_duplicates(texts: Sequence[str], options: FingerprintOptions | None = N
         [(0, 1, True)]
     """
     options = options or FingerprintOptions()
-    sketches = sketch(texts, options)
+    return sketched_near_duplicates(sketch(texts, options), options)
+
+
+def sketched_near_duplicates(sketches: Sketches, options: FingerprintOptions) -> NearDuplicates:
+    """``near_duplicates`` of texts already sketched (in batches, say) with ``options``."""
     usable = sketches.word_counts > 0
     left, right = lsh_pairs(sketches.signatures, options.bands, options.max_bucket, usable)
     # exact copies always pair, even when the band cap turned their bucket into a star

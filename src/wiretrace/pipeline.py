@@ -79,10 +79,8 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
 
     pool = part_workers(counts["articles"])
     try:
-        found = write_story_stage(store, settings)
-        write(found)
-        stories_found: list[Story] = found[Story]
-        del found  # pairs and alignments are in the store: each part reads back its own
+        stories_found, written = write_story_stage(store, settings)
+        counts.update((table_name(t), counts.get(table_name(t), 0) + n) for t, n in written.items())
         sourcing: dict[str, str] = {}
         ledger = events.Ledger(settings)
         parts = (_read_part(store, part) for part in story_parts(store, stories_found, PART_ARTICLES))
@@ -102,10 +100,36 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     )
 
 
-def write_story_stage(store: Store, settings: Settings) -> dict[type, list[Any]]:
-    """The stories stage over every stored article and sentence (it compares all of them)."""
-    articles = store.load(Article)
-    return story_stage(articles, {Sentence: store.load(Sentence)}, settings)
+def write_story_stage(store: Store, settings: Settings) -> tuple[list[Story], dict[type, int]]:
+    """The stories stage over every stored article and sentence (it compares all of them).
+
+    The corpus is read from the store twice, a batch at a time, and the pairs and alignments
+    are written as each group of stories is assembled, so it is never all in memory.
+    Returns the stories (the parts are cut from them) and the count of rows written per table.
+    """
+
+    def batches() -> Iterator[stories.Batch]:
+        for first, last in store.article_id_bounds(stories.BATCH_ARTICLES):
+            where, bounds = "article_id BETWEEN ? AND ?", [first, last]
+            articles = store.load(Article, where, bounds)
+            yield articles, _by_article(articles, {Sentence: store.load(Sentence, where, bounds)})
+
+    def load(ids: Sequence[str]) -> tuple[list[Article], dict[str, list[Sentence]]]:
+        articles = store.load_for_articles(Article, ids)
+        return articles, _by_article(articles, {Sentence: store.load_for_articles(Sentence, ids)})
+
+    def write(pairs: list[Pair], alignments: list[Alignment]) -> None:
+        store.append(Pair, pairs)
+        store.append(Alignment, alignments)
+        written[Pair] += len(pairs)
+        written[Alignment] += len(alignments)
+
+    written = {Pair: 0, Alignment: 0}
+    result = stories.stream_stories(batches(), load, settings.stories, write)
+    store.append(Story, result.stories)
+    store.append(Storyline, result.storylines)
+    written.update({Story: len(result.stories), Storyline: len(result.storylines)})
+    return result.stories, written
 
 
 def story_stage(

@@ -7,32 +7,40 @@ name overlap, dates) and labelled. Stories are built by average linkage over tho
 so one generic article that resembles two stories cannot chain them together (it would
 have to resemble most members of both). Storylines link stories that share their salient
 names and topic over time. See docs/decisions.md for the measurements behind the defaults.
+
+The corpus is read twice and never held whole: a first pass keeps each article's small
+features in memory and spills its sentence-level ones (``story_features``); candidates are
+scored from the spill, keeping only kinds and scores; the stories are then assembled a group
+at a time from the articles read again, their alignments recomputed and handed on.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
+from numpy.typing import NDArray
 
-from wiretrace import align, embeddings, fingerprint
+from wiretrace import align, fingerprint
 from wiretrace.config import StoriesSettings
 from wiretrace.records import Alignment, Article, Pair, Sentence, Story, Storyline
+from wiretrace.story_features import Doc, Features, sentence_texts
 from wiretrace.story_links import (
-    cluster_average_linkage,
+    build_storylines,
+    cluster_pairs,
     credited_outlets,
     entity_profile,
-    parse_date,
     rank_originals,
+    salient_names,
     timestamp,
 )
 
 KIND_ORDER = ("copy", "near_copy", "rewrite", "same_event")
+BATCH_ARTICLES = 2_000  # articles whose features are computed at a time
+CHUNK_ARTICLES = 5_000  # articles whose stories are assembled at a time
 
 
 @dataclass(frozen=True)
@@ -46,22 +54,8 @@ class StoriesResult:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Doc:
-    """Per-article features computed once."""
-
-    article: Article
-    sentences: list[str]
-    matrix: align.SentenceMatrix
-    vector: np.ndarray
-    entities: Counter[str]  # lower-cased name tokens and numbers -> mentions
-    names: Counter[str]  # display forms of multi-word names -> mentions
-    day: date | None
-    lexicon: dict[str, float] = field(default_factory=dict)  # unit-length IDF-weighted content words
-
-
 @dataclass(frozen=True)
-class _Evidence:
+class Evidence:
     """Everything measured about one candidate pair."""
 
     a: int
@@ -76,105 +70,79 @@ class _Evidence:
     lexical: float
 
 
-def _prepare(articles: Sequence[Article], sentences_by_article: dict[str, list[Sentence]]) -> list[_Doc]:
-    """Embeddings, term sets, names and dates of every article (one embedding call for all)."""
-    texts_by_article = [
-        [s.text for s in sentences_by_article.get(a.article_id, [])] or [a.text] for a in articles
-    ]
-    counts = [len(texts) for texts in texts_by_article]
-    sums = embeddings.token_sums([t for texts in texts_by_article for t in texts])
-    sentence_vectors = embeddings.normalise(sums)
-    offsets = np.concatenate(([0], np.cumsum(counts)))
-    # an article's vector pools all its tokens: the sum of its sentences' token sums
-    article_vectors = embeddings.normalise(np.add.reduceat(sums, offsets[:-1], axis=0))
-    docs = []
-    for index, (article, sentences) in enumerate(zip(articles, texts_by_article, strict=True)):
-        entities, names = entity_profile(sentences)
-        vectors = sentence_vectors[offsets[index] : offsets[index + 1]]
-        docs.append(
-            _Doc(
-                article,
-                sentences,
-                align.sentence_matrix(article.article_id, sentences, vectors),
-                article_vectors[index],
-                entities,
-                names,
-                parse_date(article.published),
-            )
-        )
-    return docs
+# the articles and sentences of some article ids, read when the stage needs them again
+Loader = Callable[[Sequence[str]], tuple[list[Article], dict[str, list[Sentence]]]]
+# one batch of articles (in ``story_order``) with their sentences
+Batch = tuple[Sequence[Article], dict[str, list[Sentence]]]
 
 
-def _lexicon(doc: _Doc, weights: align.TermWeights) -> dict[str, float]:
-    """The article's content words, weighted by count and IDF, scaled to unit length."""
-    counts: Counter[str] = Counter(term for terms in doc.matrix.terms for term in terms)
-    vector = {term: count * weights(term) for term, count in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    return {term: v / norm for term, v in vector.items()}
+@dataclass
+class _Scores:
+    """The candidate pairs' measurements, one row per pair (no alignments: they are redone per story)."""
+
+    left: NDArray[np.int64]
+    right: NDArray[np.int64]
+    kind: NDArray[np.int8]  # index into KINDS
+    score: NDArray[np.float64]
 
 
-def _idf(docs: Sequence[_Doc]) -> dict[str, float]:
-    """Specificity of each name token in this batch: 0 for a token every article has."""
-    frequencies: Counter[str] = Counter()
-    for doc in docs:
-        frequencies.update(doc.entities.keys())
-    n = len(docs)
-    return {token: math.log((n + 1) / (df + 1)) for token, df in frequencies.items()}
+KINDS = ("", *KIND_ORDER)
 
 
 def _candidates(
-    docs: Sequence[_Doc], near: fingerprint.NearDuplicates, settings: StoriesSettings
-) -> list[tuple[int, int]]:
+    features: Features, near: fingerprint.NearDuplicates, settings: StoriesSettings, block: int = 500_000
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Pairs worth examining: LSH pairs, and pairs sharing a rare name with similar embeddings."""
-    n = len(docs)
-    codes: list[np.ndarray] = [near.left.astype(np.int64) * n + near.right]
-    postings: dict[str, list[int]] = {}
-    for index, doc in enumerate(docs):
-        for token in doc.entities:
-            postings.setdefault(token, []).append(index)
-    for members in postings.values():
-        if 2 <= len(members) <= settings.block_max_articles:
-            m = np.array(members, dtype=np.int64)
-            a, b = np.triu_indices(m.size, k=1)
-            codes.append(m[a] * n + m[b])
-    if not codes:
-        return []
+    n = len(features)
+    lsh = near.left.astype(np.int64) * n + near.right
+    codes: list[NDArray[np.int64]] = [lsh]
+    owners = np.repeat(np.arange(n, dtype=np.int64), np.diff(features.entity_offsets))
+    order = np.argsort(features.entity_ids, kind="stable")
+    tokens, owners = features.entity_ids[order], owners[order]
+    bounds = np.flatnonzero(np.diff(tokens)) + 1
+    starts = np.concatenate(([0], bounds)) if tokens.size else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.concatenate((starts, [tokens.size])))
+    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+        if 2 <= size <= settings.block_max_articles:
+            members = owners[start : start + size]
+            a, b = np.triu_indices(size, k=1)
+            codes.append(members[a] * n + members[b])
     unique = np.unique(np.concatenate(codes))
-    left, right = unique // n, unique % n
-    vectors = np.stack([d.vector for d in docs]) if docs else np.zeros((0, 1))
-    cosine = np.einsum("ij,ij->i", vectors[left], vectors[right])
-    keep = (cosine >= settings.candidate_min_cosine) | np.isin(unique, codes[0])
-    return list(zip(left[keep].tolist(), right[keep].tolist(), strict=True))
+    left, right = unique // max(n, 1), unique % max(n, 1)
+    keep = np.zeros(unique.size, dtype=bool)
+    for begin in range(0, unique.size, block):  # a block at a time: the vectors gathered stay small
+        stop = begin + block
+        cosine = np.einsum(
+            "ij,ij->i", features.vectors[left[begin:stop]], features.vectors[right[begin:stop]]
+        )
+        keep[begin:stop] = cosine >= settings.candidate_min_cosine
+    keep |= np.isin(unique, lsh)
+    return left[keep], right[keep]
 
 
-def _entity_overlap(a: _Doc, b: _Doc, idf: dict[str, float]) -> tuple[float, tuple[str, ...]]:
+def _entity_overlap(a: Doc, b: Doc, features: Features) -> tuple[float, tuple[str, ...]]:
     """IDF-weighted Jaccard of two articles' name tokens, and the shared tokens by weight."""
-    shared = a.entities.keys() & b.entities.keys()
-    union = a.entities.keys() | b.entities.keys()
-    total = sum(idf.get(t, 0.0) for t in union)
+    shared = np.intersect1d(a.entity_ids, b.entity_ids, assume_unique=True)
+    total = float(features.idf[np.union1d(a.entity_ids, b.entity_ids)].sum())
     if total <= 0:
         return 0.0, ()
-    ranked = sorted(shared, key=lambda t: (-idf.get(t, 0.0), t))
-    return sum(idf.get(t, 0.0) for t in shared) / total, tuple(ranked[:8])
+    words, idf = features.entity_words, features.idf
+    ranked = sorted(shared.tolist(), key=lambda t: (-idf[t], words[t]))
+    return float(idf[shared].sum()) / total, tuple(words[t] for t in ranked[:8])
 
 
 def _evidence(
-    i: int,
-    j: int,
-    docs: Sequence[_Doc],
-    near_jaccard: dict[tuple[int, int], tuple[float, bool]],
-    weights: align.TermWeights,
-    idf: dict[str, float],
-    settings: StoriesSettings,
-) -> _Evidence:
+    a: Doc, b: Doc, near: tuple[float, bool], features: Features, settings: StoriesSettings
+) -> Evidence:
     """Measure one pair and label it (kind '' when it is not one story)."""
-    a, b = docs[i], docs[j]
-    jaccard, exact = near_jaccard.get((i, j), (0.0, False))
+    jaccard, exact = near
     cosine = float(a.vector @ b.vector)
-    pair_alignment = align.align(a.matrix, b.matrix, weights, align.AlignOptions(settings.align_min_score))
-    overlap, shared = _entity_overlap(a, b, idf)
-    small, large = (a.lexicon, b.lexicon) if len(a.lexicon) <= len(b.lexicon) else (b.lexicon, a.lexicon)
-    lexical = sum(value * large.get(term, 0.0) for term, value in small.items())
+    pair_alignment = align.align(
+        a.matrix, b.matrix, features.weights, align.AlignOptions(settings.align_min_score)
+    )
+    overlap, shared = _entity_overlap(a, b, features)
+    _, in_a, in_b = np.intersect1d(a.lexicon_ids, b.lexicon_ids, assume_unique=True, return_indices=True)
+    lexical = float(a.lexicon_values[in_a] @ b.lexicon_values[in_b])
     fraction = pair_alignment.aligned_fraction
     too_far = a.day is not None and b.day is not None and abs((a.day - b.day).days) > settings.max_story_days
     if exact:
@@ -189,7 +157,9 @@ def _evidence(
         # a later report that reuses earlier material is a new event in the same storyline;
         # the negative score keeps average linkage from merging across the gap
         kind, score = "", -1.0
-    return _Evidence(i, j, kind, round(score, 4), jaccard, cosine, pair_alignment, overlap, shared, lexical)
+    return Evidence(
+        a.index, b.index, kind, round(score, 4), jaccard, cosine, pair_alignment, overlap, shared, lexical
+    )
 
 
 def pair_similarity(cosine: float, lexical: float) -> float:
@@ -251,109 +221,258 @@ def build_stories(
         for story in result.stories: print(story.story_id, story.size, story.headline)
     """
     ordered = story_order(articles)
-    if not ordered:
-        return StoriesResult([], [], [], [])
-    if near_duplicates is not None and near_duplicates.sketches.keys.size != len(ordered):
-        raise ValueError(
-            f"near_duplicates covers {near_duplicates.sketches.keys.size} texts, the stage has "
-            f"{len(ordered)} articles: sketch every article, numbered as story_order numbers them"
-        )
-    docs = _prepare(ordered, sentences_by_article)
-    near = near_duplicates
-    if near is None:
-        near = fingerprint.near_duplicates([d.article.text for d in docs], fingerprint_options(settings))
-    near_jaccard = {
-        (int(a), int(b)): (float(j), bool(e))
-        for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
-    }
-    weights = align.TermWeights(*align.document_frequencies(d.matrix.terms for d in docs))
-    for doc in docs:
-        doc.lexicon = _lexicon(doc, weights)
-    idf = _idf(docs)
-    evidence: dict[tuple[int, int], _Evidence] = {}
-    notes: list[str] = []
-    for i, j in _candidates(docs, near, settings):
-        try:
-            evidence[(i, j)] = _evidence(i, j, docs, near_jaccard, weights, idf, settings)
-        except (ValueError, IndexError, MemoryError) as error:
-            # one odd pair (an enormous article, say) is skipped, not the whole batch
-            notes.append(f"pair {docs[i].article.article_id}/{docs[j].article.article_id} skipped: {error}")
-    linked = {key: e.score for key, e in evidence.items()}
-    clusters = cluster_average_linkage(len(docs), linked, settings.same_story_score)
-    result = _assemble(docs, clusters, evidence, weights, idf, settings)
-    result.notes.extend(notes)
-    return result
-
-
-def _assemble(
-    docs: Sequence[_Doc],
-    clusters: list[list[int]],
-    evidence: dict[tuple[int, int], _Evidence],
-    weights: align.TermWeights,
-    idf: dict[str, float],
-    settings: StoriesSettings,
-) -> StoriesResult:
-    """Turn clusters and pair evidence into records."""
-    from wiretrace.story_links import build_storylines
-
+    by_id = {article.article_id: article for article in ordered}
     pairs: list[Pair] = []
     alignments: list[Alignment] = []
-    stories: list[Story] = []
-    cluster_of = {m: c for c, members in enumerate(clusters) for m in members}
-    by_cluster: dict[int, dict[tuple[int, int], _Evidence]] = {}
-    for key, e in evidence.items():
-        if e.kind and cluster_of[key[0]] == cluster_of[key[1]]:
-            by_cluster.setdefault(cluster_of[key[0]], {})[key] = e
-    for number, members in enumerate(clusters):
-        members = sorted(members, key=lambda m: (_date_key(docs[m]), docs[m].article.article_id))
-        story_id = "story-" + docs[members[0]].article.article_id
-        inside = by_cluster.get(number, {})
-        pair_alignments: dict[tuple[int, int], align.PairAlignment] = {
-            k: e.alignment for k, e in inside.items()
+
+    def write(found_pairs: list[Pair], found_alignments: list[Alignment]) -> None:
+        pairs.extend(found_pairs)
+        alignments.extend(found_alignments)
+
+    batches = (
+        (ordered[start : start + BATCH_ARTICLES], sentences_by_article)
+        for start in range(0, len(ordered), BATCH_ARTICLES)
+    )
+    result = stream_stories(
+        batches, lambda ids: ([by_id[i] for i in ids], sentences_by_article), settings, write, near_duplicates
+    )
+    pairs.sort(key=lambda p: (p.article_a, p.article_b))
+    return StoriesResult(pairs, alignments, result.stories, result.storylines, result.notes)
+
+
+def stream_stories(
+    batches: Iterable[Batch],
+    load: Loader,
+    settings: StoriesSettings,
+    write: Callable[[list[Pair], list[Alignment]], None],
+    near_duplicates: fingerprint.NearDuplicates | None = None,
+    chunk_articles: int = CHUNK_ARTICLES,
+) -> StoriesResult:
+    """``build_stories`` over a corpus read twice, in batches: it is never all in memory.
+
+    Args:
+        batches: every article once, in ``story_order``, a batch at a time with its sentences.
+        load: the articles and sentences of some ids, read again to assemble the stories.
+        settings: thresholds.
+        write: receives the pairs and alignments of each group of stories as it is assembled.
+        near_duplicates: as for ``build_stories``.
+        chunk_articles: about how many articles' stories are assembled at a time.
+    Returns:
+        the stories, storylines and notes (pairs and alignments went to ``write``).
+    """
+    options = fingerprint_options(settings)
+    with Features(None if near_duplicates is not None else options) as features:
+        for batch, sentences in batches:
+            features.add(batch, sentences)
+        features.finish()
+        n = len(features)
+        if not n:
+            return StoriesResult([], [], [], [])
+        near = near_duplicates
+        if near is None:
+            assert features.sketches is not None
+            near = fingerprint.sketched_near_duplicates(features.sketches, options)
+        elif near.sketches.keys.size != n:
+            raise ValueError(
+                f"near_duplicates covers {near.sketches.keys.size} texts, the stage has {n} articles: "
+                "sketch every article, numbered as story_order numbers them"
+            )
+        near_of = {
+            (int(a), int(b)): (float(j), bool(e))
+            for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
         }
-        credits = {m: credited_outlets(docs[m].article.text) for m in members}
+        scores, notes = _score(features, _candidates(features, near, settings), near_of, settings)
+        clusters = cluster_pairs(n, scores.left, scores.right, scores.score, settings.same_story_score)
+        assembly = _Assembly(features, clusters, scores, near_of, settings)
+        stories: list[Story] = []
+        for chunk in _chunks(clusters, chunk_articles):
+            ids = [features.article_ids[m] for _, members in chunk for m in members]
+            found_pairs, found_alignments = assembly.stories(chunk, *load(ids), stories)
+            write(found_pairs, found_alignments)
+        stories, storylines = build_storylines(
+            stories, clusters, features.vectors, assembly.salient, settings
+        )
+    stories.sort(key=lambda s: s.story_id)
+    return StoriesResult([], [], stories, storylines, notes)
+
+
+def score_pairs(
+    articles: Sequence[Article],
+    sentences_by_article: dict[str, list[Sentence]],
+    pairs: Sequence[tuple[str, str]],
+    settings: StoriesSettings,
+) -> list[Evidence]:
+    """The evidence of chosen pairs of article ids, measured as the stage measures its candidates.
+
+    For benchmarks that score given pairs (SemEval): the corpus statistics come from ``articles``.
+    """
+    ordered = story_order(articles)
+    options = fingerprint_options(settings)
+    with Features(options) as features:
+        features.add(ordered, sentences_by_article)
+        features.finish()
+        assert features.sketches is not None
+        near = fingerprint.sketched_near_duplicates(features.sketches, options)
+        near_of = {
+            (int(a), int(b)): (float(j), bool(e))
+            for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
+        }
+        position = {article_id: index for index, article_id in enumerate(features.article_ids)}
+        found = []
+        for x, y in pairs:
+            i, j = sorted((position[x], position[y]))
+            near_pair = near_of.get((i, j), (0.0, False))
+            found.append(_evidence(features.doc(i), features.doc(j), near_pair, features, settings))
+        return found
+
+
+def _score(
+    features: Features,
+    candidates: tuple[NDArray[np.int64], NDArray[np.int64]],
+    near_of: dict[tuple[int, int], tuple[float, bool]],
+    settings: StoriesSettings,
+) -> tuple[_Scores, list[str]]:
+    """Kind and score of every candidate pair (a pair that fails is skipped with a note)."""
+    left, right = candidates
+    kind = np.zeros(left.size, dtype=np.int8)
+    score = np.zeros(left.size, dtype=np.float64)
+    measured = np.ones(left.size, dtype=bool)
+    code = {k: number for number, k in enumerate(KINDS)}
+    notes: list[str] = []
+    for row, (i, j) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        try:
+            e = _evidence(
+                features.doc(i), features.doc(j), near_of.get((i, j), (0.0, False)), features, settings
+            )
+        except (ValueError, IndexError, MemoryError) as error:
+            # one odd pair (an enormous article, say) is skipped, not the whole batch
+            measured[row] = False
+            ids = features.article_ids
+            notes.append(f"pair {ids[i]}/{ids[j]} skipped: {error}")
+            continue
+        kind[row] = code[e.kind]
+        score[row] = e.score
+    return _Scores(left[measured], right[measured], kind[measured], score[measured]), notes
+
+
+def _chunks(clusters: list[list[int]], chunk_articles: int) -> Iterator[list[tuple[int, list[int]]]]:
+    """Consecutive clusters (numbered) in groups of about ``chunk_articles`` articles."""
+    chunk: list[tuple[int, list[int]]] = []
+    size = 0
+    for number, members in enumerate(clusters):
+        chunk.append((number, members))
+        size += len(members)
+        if size >= chunk_articles:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class _Assembly:
+    """Turns clusters into records, a group of stories at a time."""
+
+    def __init__(
+        self,
+        features: Features,
+        clusters: list[list[int]],
+        scores: _Scores,
+        near_of: dict[tuple[int, int], tuple[float, bool]],
+        settings: StoriesSettings,
+    ) -> None:
+        self.features, self.scores, self.near_of, self.settings = features, scores, near_of, settings
+        self.salient: list[dict[str, float]] = []  # per story, in cluster order
+        # the labelled pairs that lie inside one cluster, indexed by cluster
+        cluster_of = np.zeros(len(features), dtype=np.int64)
+        for number, members in enumerate(clusters):
+            cluster_of[members] = number
+        self._rows: dict[int, NDArray[np.int64]] = {}
+        rows = np.flatnonzero((scores.kind > 0) & (cluster_of[scores.left] == cluster_of[scores.right]))
+        rows = rows[np.argsort(cluster_of[scores.left[rows]], kind="stable")]
+        owners = cluster_of[scores.left[rows]]
+        bounds = np.flatnonzero(np.diff(owners)) + 1
+        for start, block in zip([0, *bounds.tolist()], np.split(rows, bounds), strict=True):
+            if block.size:
+                self._rows[int(owners[start])] = block
+
+    def stories(
+        self,
+        chunk: list[tuple[int, list[int]]],
+        articles: list[Article],
+        sentences: dict[str, list[Sentence]],
+        stories: list[Story],
+    ) -> tuple[list[Pair], list[Alignment]]:
+        """Records of the clusters in ``chunk``: stories go to ``stories``, pairs and alignments back."""
+        by_id = {article.article_id: article for article in articles}
+        pairs: list[Pair] = []
+        alignments: list[Alignment] = []
+        for number, members in chunk:
+            found = self._story(number, members, by_id, sentences, pairs, alignments)
+            stories.append(found)
+        return pairs, alignments
+
+    def _story(
+        self,
+        number: int,
+        members: list[int],
+        by_id: dict[str, Article],
+        sentences: dict[str, list[Sentence]],
+        pairs: list[Pair],
+        alignments: list[Alignment],
+    ) -> Story:
+        features, settings, scores = self.features, self.settings, self.scores
+        ids = features.article_ids
+        member_articles = {m: by_id[ids[m]] for m in members}
+        texts = {m: sentence_texts(member_articles[m], sentences.get(ids[m], [])) for m in members}
+        profiles = {m: entity_profile(texts[m]) for m in members}
+        self.salient.append(
+            salient_names(
+                [profiles[m][0] for m in members],
+                lambda token: float(features.idf[features.entity_vocabulary[token]]),
+            )
+        )
+        members = sorted(members, key=lambda m: (timestamp(member_articles[m].published) or "~", ids[m]))
+        story_id = "story-" + ids[members[0]]
+        inside: dict[tuple[int, int], Evidence] = {}
+        for row in self._rows.get(number, np.zeros(0, dtype=np.int64)).tolist():
+            a, b = int(scores.left[row]), int(scores.right[row])
+            near = self.near_of.get((a, b), (0.0, False))
+            inside[(a, b)] = _evidence(features.doc(a), features.doc(b), near, features, settings)
+        pair_alignments = {key: e.alignment for key, e in inside.items()}
         position = {m: p for p, m in enumerate(members)}
         ranking, reasons = rank_originals(
-            [docs[m].article for m in members],
-            [credits[m] for m in members],
+            [member_articles[m] for m in members],
+            [credited_outlets(member_articles[m].text) for m in members],
             {(position[a], position[b]): al for (a, b), al in pair_alignments.items()},
         )
         original = members[ranking[0]]
-        wanted = _pairs_to_align(members, original, settings.max_aligned_members)
-        for a, b in wanted:
+        options = align.AlignOptions(settings.align_min_score)
+        for a, b in _pairs_to_align(members, original, settings.max_aligned_members):
             if (a, b) not in pair_alignments:
                 pair_alignments[(a, b)] = align.align(
-                    docs[a].matrix, docs[b].matrix, weights, align.AlignOptions(settings.align_min_score)
+                    features.doc(a).matrix, features.doc(b).matrix, features.weights, options
                 )
         for (a, b), pair_alignment in sorted(pair_alignments.items()):
-            alignments.extend(
-                _alignment_rows(docs[a].article.article_id, docs[b].article.article_id, pair_alignment)
-            )
+            alignments.extend(_alignment_rows(ids[a], ids[b], pair_alignment))
         for (a, b), e in sorted(inside.items()):
-            pairs.append(_pair_record(docs[a], docs[b], e, story_id))
+            pairs.append(_pair_record(ids[a], ids[b], e, story_id))
         kinds = Counter(e.kind for e in inside.values())
-        dates = sorted(str(docs[m].day) for m in members if docs[m].day)
-        stories.append(
-            Story(
-                story_id=story_id,
-                article_ids=tuple(docs[m].article.article_id for m in members),
-                size=len(members),
-                pair_kinds=tuple(f"{k}:{kinds[k]}" for k in KIND_ORDER if kinds[k]),
-                headline=_headline(docs[original]),
-                date_start=dates[0] if dates else None,
-                date_end=dates[-1] if dates else None,
-                top_entities=_top_names([docs[m] for m in members]),
-                likely_original=docs[original].article.article_id,
-                original_ranking=tuple(docs[members[r]].article.article_id for r in ranking),
-                original_reasons=tuple(reasons),
-                storyline_id=None,
-            )
+        days = [features.days[m] for m in members]
+        dates = sorted(str(day) for day in days if day)
+        return Story(
+            story_id=story_id,
+            article_ids=tuple(ids[m] for m in members),
+            size=len(members),
+            pair_kinds=tuple(f"{k}:{kinds[k]}" for k in KIND_ORDER if kinds[k]),
+            headline=_headline(member_articles[original], texts[original]),
+            date_start=dates[0] if dates else None,
+            date_end=dates[-1] if dates else None,
+            top_entities=_top_names([profiles[m][1] for m in members]),
+            likely_original=ids[original],
+            original_ranking=tuple(ids[members[r]] for r in ranking),
+            original_reasons=tuple(reasons),
+            storyline_id=None,
         )
-    stories, storylines = build_storylines(stories, clusters, docs, idf, settings)
-    stories.sort(key=lambda s: s.story_id)
-    return StoriesResult(
-        sorted(pairs, key=lambda p: (p.article_a, p.article_b)), alignments, stories, storylines
-    )
 
 
 def _pairs_to_align(members: list[int], original: int, cap: int) -> list[tuple[int, int]]:
@@ -371,11 +490,11 @@ def _alignment_rows(article_a: str, article_b: str, pair_alignment: align.PairAl
     return rows
 
 
-def _pair_record(a: _Doc, b: _Doc, e: _Evidence, story_id: str) -> Pair:
+def _pair_record(article_a: str, article_b: str, e: Evidence, story_id: str) -> Pair:
     """The stored pair, ids in order."""
     return Pair(
-        article_a=a.article.article_id,
-        article_b=b.article.article_id,
+        article_a=article_a,
+        article_b=article_b,
         kind=e.kind,
         score=e.score,
         similarity=round(pair_similarity(e.cosine, e.lexical), 4),
@@ -388,24 +507,19 @@ def _pair_record(a: _Doc, b: _Doc, e: _Evidence, story_id: str) -> Pair:
     )
 
 
-def _date_key(doc: _Doc) -> str:
-    """Sort key putting dated articles first, earliest first (to the minute when times are given)."""
-    return timestamp(doc.article.published) or "~"
-
-
-def _headline(doc: _Doc) -> str:
+def _headline(article: Article, sentences: list[str]) -> str:
     """The article's title, else its first sentence, shortened."""
-    text = (doc.article.title or (doc.sentences[0] if doc.sentences else "")).strip()
+    text = (article.title or (sentences[0] if sentences else "")).strip()
     text = re.sub(r"\s+", " ", text)
     return text if len(text) <= 120 else text[:117].rstrip() + "..."
 
 
-def _top_names(docs: Sequence[_Doc], limit: int = 5) -> tuple[str, ...]:
+def _top_names(names: Sequence[Counter[str]], limit: int = 5) -> tuple[str, ...]:
     """Names mentioned by most members, then most often."""
     spread: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
-    for doc in docs:
-        spread.update(doc.names.keys())
-        mentions.update(doc.names)
+    for counts in names:
+        spread.update(counts.keys())
+        mentions.update(counts)
     ranked = sorted(spread, key=lambda n: (-spread[n], -mentions[n], n))
     return tuple(ranked[:limit])

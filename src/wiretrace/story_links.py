@@ -7,11 +7,11 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from wiretrace.align import PairAlignment
 from wiretrace.config import StoriesSettings
@@ -115,6 +115,24 @@ def cluster_average_linkage(
     The best-scoring merge goes first; ties go to the smallest members, so the result does not
     depend on input order.
     """
+    keys = list(scores)
+    return cluster_pairs(
+        n,
+        np.array([a for a, _ in keys], dtype=np.int64),
+        np.array([b for _, b in keys], dtype=np.int64),
+        np.array([scores[k] for k in keys], dtype=np.float64),
+        threshold,
+    )
+
+
+def cluster_pairs(
+    n: int, left: NDArray[np.int64], right: NDArray[np.int64], scores: NDArray[np.float64], threshold: float
+) -> list[list[int]]:
+    """``cluster_average_linkage`` over scored pairs given as arrays (each pair once).
+
+    Only pairs with positive scores connect; linkage then runs inside each connected component
+    with that component's pairs only, so the work and memory follow the largest component.
+    """
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -123,22 +141,37 @@ def cluster_average_linkage(
             x = parent[x]
         return x
 
-    for (a, b), score in scores.items():
-        if score <= 0:
-            continue  # only evidence for merging connects; cannot-links matter inside components
+    positive = scores > 0  # only evidence for merging connects; cannot-links matter inside components
+    for a, b in zip(left[positive].tolist(), right[positive].tolist(), strict=True):
         root_a, root_b = find(a), find(b)
         if root_a != root_b:
             parent[max(root_a, root_b)] = min(root_a, root_b)
-    components: dict[int, list[int]] = {}
-    for x in range(n):
-        components.setdefault(find(x), []).append(x)
-    inside: dict[int, dict[tuple[int, int], float]] = {}
-    for (a, b), score in scores.items():
-        if find(a) == find(b):
-            inside.setdefault(find(a), {})[(a, b)] = score
+    roots = np.fromiter((find(x) for x in range(n)), dtype=np.int64, count=n)
+    inside = np.flatnonzero(roots[left] == roots[right]) if left.size else np.zeros(0, dtype=np.int64)
+    inside = inside[np.argsort(roots[left[inside]], kind="stable")]
+    edge_roots = roots[left[inside]]
+    bounds = np.flatnonzero(np.diff(edge_roots)) + 1
+    edges_of = {
+        int(edge_roots[start]): block
+        for start, block in zip([0, *bounds.tolist()], np.split(inside, bounds), strict=True)
+        if block.size
+    }
+    order = np.argsort(roots, kind="stable")
+    member_bounds = np.flatnonzero(np.diff(roots[order])) + 1
     clusters: list[list[int]] = []
-    for root, members in components.items():
-        clusters.extend(_linkage(members, inside.get(root, {}), threshold) if len(members) > 1 else [members])
+    for members in np.split(order, member_bounds) if n else []:
+        if members.size == 1:
+            clusters.append([int(members[0])])
+            continue
+        block = edges_of.get(int(roots[members[0]]), np.zeros(0, dtype=np.int64))
+        component = dict(
+            zip(
+                zip(left[block].tolist(), right[block].tolist(), strict=True),
+                scores[block].tolist(),
+                strict=True,
+            )
+        )
+        clusters.extend(_linkage(members.tolist(), component, threshold))
     return sorted((sorted(c) for c in clusters), key=lambda c: c[0])
 
 
@@ -275,32 +308,46 @@ def rank_originals(
     return order, reasons[top] or ["no date, credit or alignment evidence: first by id"]
 
 
+def salient_names(
+    entity_counts: Sequence[Counter[str]], idf: Callable[[str], float], limit: int = 10
+) -> dict[str, float]:
+    """A story's most salient name tokens: mentioned often, by many members, and rare in the corpus.
+
+    ``entity_counts`` holds each member's name-token counts, in member order.
+    """
+    salience: dict[str, float] = {}
+    for entities in entity_counts:
+        for token, count in entities.items():
+            weight = (1 + math.log(count)) * (idf(token) + 0.5) / len(entity_counts)
+            salience[token] = salience.get(token, 0.0) + weight
+    return dict(sorted(salience.items(), key=lambda item: (-item[1], item[0]))[:limit])
+
+
 def build_storylines(
     stories: list[Story],
     clusters: list[list[int]],
-    docs: Sequence[Any],
-    idf: dict[str, float],
+    vectors: NDArray[np.float32],
+    salient: Sequence[dict[str, float]],
     settings: StoriesSettings,
 ) -> tuple[list[Story], list[Storyline]]:
     """Link stories that share topic (centroid cosine) and salient names into storylines.
 
-    ``stories[i]`` is the story of ``clusters[i]``.
+    ``stories[i]`` is the story of ``clusters[i]`` (article rows of ``vectors``), and
+    ``salient[i]`` its ``salient_names``.
     """
-    profiles = []
-    for members in clusters:
-        centroid = np.sum([docs[m].vector for m in members], axis=0)
-        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
-        salience: dict[str, float] = {}
-        for m in members:
-            for token, count in docs[m].entities.items():
-                weight = (1 + math.log(count)) * (idf.get(token, 0.0) + 0.5) / len(members)
-                salience[token] = salience.get(token, 0.0) + weight
-        top = dict(sorted(salience.items(), key=lambda item: (-item[1], item[0]))[:10])
-        profiles.append((centroid, top))
+    centroids: dict[int, NDArray[np.float32]] = {}
+
+    def centroid(index: int) -> NDArray[np.float32]:
+        found = centroids.get(index)
+        if found is None:
+            total = np.sum(vectors[clusters[index]], axis=0)
+            found = centroids[index] = total / (np.linalg.norm(total) or 1.0)
+        return found
+
     n = len(stories)
     # candidate pairs share salient names: an inverted index instead of all n^2 story pairs
     postings: dict[str, list[int]] = {}
-    for index, (_centroid, top) in enumerate(profiles):
+    for index, top in enumerate(salient):
         for token in top:
             postings.setdefault(token, []).append(index)
     shared_count: Counter[tuple[int, int]] = Counter()
@@ -311,10 +358,10 @@ def build_storylines(
     for (i, j), count in shared_count.items():
         if count < settings.storyline_min_shared:
             continue
-        cosine = float(profiles[i][0] @ profiles[j][0])
+        cosine = float(centroid(i) @ centroid(j))
         if cosine < settings.storyline_min_cosine:
             continue
-        top_i, top_j = profiles[i][1], profiles[j][1]
+        top_i, top_j = salient[i], salient[j]
         shared = top_i.keys() & top_j.keys()
         union = sum(top_i.values()) + sum(top_j.values())
         overlap = sum(top_i[t] + top_j[t] for t in shared) / union if union else 0.0
@@ -330,7 +377,7 @@ def build_storylines(
         storyline_id = "storyline-" + stories[group[0]].story_id.removeprefix("story-")
         shared_counts: Counter[str] = Counter()
         for s in group:
-            shared_counts.update(profiles[s][1].keys())
+            shared_counts.update(salient[s].keys())
         common = sorted((t for t, c in shared_counts.items() if c >= 2), key=lambda t: (-shared_counts[t], t))
         display = list(dict.fromkeys(_display(t, stories, group) for t in common[:6]))[:4]
         starts = [d for d in (stories[s].date_start for s in group) if d]
