@@ -15,9 +15,10 @@ from test_stories_quality import load_corpus  # noqa: I001 - tests folder is on 
 
 from wiretrace import align, embeddings, fingerprint, segment
 from wiretrace.config import StoriesSettings
-from wiretrace.records import Article
+from wiretrace.records import Alignment, Article, Pair
 from wiretrace.store import Store
-from wiretrace.stories import build_stories
+from wiretrace.stories import build_stories, story_order, stream_stories
+from wiretrace.story_features import Features
 
 WIRE = (
     "The city council of Tampere approved a plan on Tuesday to build a new bridge across the rapids. "
@@ -160,6 +161,45 @@ def test_results_do_not_depend_on_input_order(shuffled: list[Article]) -> None:
         reference.alignments, key=dataclasses.astuple
     )
     assert result.storylines == reference.storylines
+
+
+def test_small_batches_and_groups_give_the_same_records() -> None:
+    """The stage reads the corpus in batches and assembles stories in groups: sizes change nothing."""
+    articles = load_corpus()[0]
+    sentences = segment.segment_all(articles)
+    reference = build_stories(articles, sentences, StoriesSettings())
+    ordered = story_order(articles)
+    by_id = {a.article_id: a for a in ordered}
+    written: list[tuple[list[Pair], list[Alignment]]] = []
+    result = stream_stories(
+        ((ordered[i : i + 3], sentences) for i in range(0, len(ordered), 3)),
+        lambda ids: ([by_id[i] for i in ids], sentences),
+        StoriesSettings(),
+        lambda pairs, alignments: written.append((pairs, alignments)),
+        chunk_articles=2,
+    )
+    assert len(written) > 3 and len({p.story_id for p in reference.pairs}) > 1
+    found = sorted((p for pairs, _ in written for p in pairs), key=lambda p: (p.article_a, p.article_b))
+    assert found == reference.pairs
+    assert [a for _, alignments in written for a in alignments] == reference.alignments
+    assert (result.stories, result.storylines) == (reference.stories, reference.storylines)
+
+
+def test_spilled_features_rebuild_what_the_sentences_give() -> None:
+    articles = story_order(load_corpus()[0][:6])
+    sentences = segment.segment_all(articles)
+    with Features() as features:
+        features.add(articles[:4], sentences)
+        features.add(articles[4:], sentences)
+        features.finish()
+        for index, one in enumerate(articles):
+            texts = [s.text for s in sentences[one.article_id]]
+            doc = features.doc(index)
+            assert doc.article_id == one.article_id
+            assert doc.matrix.terms == tuple(align.content_terms(t) for t in texts)
+            assert np.allclose(doc.matrix.vectors, embeddings.embed(texts), atol=1e-6)
+            assert abs(float(doc.lexicon_values @ doc.lexicon_values) - 1.0) < 1e-9
+        assert features.idf.min() >= 0 and len(features.entity_words) == features.idf.size
 
 
 def test_analyze_writes_stories_to_the_store(tmp_path: Path) -> None:
