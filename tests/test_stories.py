@@ -173,7 +173,7 @@ def test_small_batches_and_groups_give_the_same_records() -> None:
     written: list[tuple[list[Pair], list[Alignment]]] = []
     result = stream_stories(
         ((ordered[i : i + 3], sentences) for i in range(0, len(ordered), 3)),
-        lambda ids: ([by_id[i] for i in ids], sentences),
+        lambda ids: [by_id[i] for i in ids],
         StoriesSettings(),
         lambda pairs, alignments: written.append((pairs, alignments)),
         chunk_articles=2,

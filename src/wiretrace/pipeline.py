@@ -71,36 +71,57 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
     store.clear(DERIVED)
     counts = {"articles": store.count(Article)}
     counts.update(write_article_stages(store, settings))
+    pool = part_workers(counts["articles"])
+    try:
+        written, notes = write_corpus_stages(
+            store, settings, lambda parts: map_parts_locally(parts, settings, pool)
+        )
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    counts.update(written)
+    return AnalysisSummary(counts=counts, rejections=store.load(Rejection), notes=notes)
+
+
+def write_corpus_stages(
+    store: Store,
+    settings: Settings,
+    map_parts: MapParts,
+    near_duplicates: fingerprint.NearDuplicates | None = None,
+) -> tuple[dict[str, int], list[str]]:
+    """The stages that compare articles, over the articles and per-article records in the store.
+
+    The stories stage reads the corpus in batches; the story-scoped stages run on parts of whole
+    stories read back from the store, through ``map_parts`` (worker processes here, Ray tasks on
+    the Ray path); each part's records are written before the next part is read. Returns the rows
+    written per table and the notes on the largest stories.
+    """
+    counts: dict[str, int] = {}
 
     def write(step: dict[type, list[Any]]) -> None:
         for record_type, rows in step.items():
             store.append(record_type, rows)
             counts[table_name(record_type)] = counts.get(table_name(record_type), 0) + len(rows)
 
-    pool = part_workers(counts["articles"])
-    try:
-        stories_found, written = write_story_stage(store, settings)
-        counts.update((table_name(t), counts.get(table_name(t), 0) + n) for t, n in written.items())
-        sourcing: dict[str, str] = {}
-        ledger = events.Ledger(settings)
-        parts = (_read_part(store, part) for part in story_parts(store, stories_found, PART_ARTICLES))
-        for result in map_parts_locally(parts, settings, pool):
-            for step in result.steps:
-                write(step)
-                sourcing.update(
-                    (row.scope_id, row.summary) for row in step.get(Independence, ()) if row.scope == "story"
-                )
-            ledger.merge(result.ledger)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    stories_found, written = write_story_stage(store, settings, near_duplicates)
+    counts.update((table_name(t), n) for t, n in written.items())
+    sourcing: dict[str, str] = {}
+    ledger = events.Ledger(settings)
+    parts = (_read_part(store, part) for part in story_parts(store, stories_found, PART_ARTICLES))
+    for result in map_parts(parts):
+        for step in result.steps:
+            write(step)
+            sourcing.update(
+                (row.scope_id, row.summary) for row in step.get(Independence, ()) if row.scope == "story"
+            )
+        ledger.merge(result.ledger)
     write(ledger.finish())
-    return AnalysisSummary(
-        counts=counts, rejections=store.load(Rejection), notes=_story_notes(stories_found, sourcing)
-    )
+    return counts, _story_notes(stories_found, sourcing)
 
 
-def write_story_stage(store: Store, settings: Settings) -> tuple[list[Story], dict[type, int]]:
+def write_story_stage(
+    store: Store, settings: Settings, near_duplicates: fingerprint.NearDuplicates | None = None
+) -> tuple[list[Story], dict[type, int]]:
     """The stories stage over every stored article and sentence (it compares all of them).
 
     The corpus is read from the store twice, a batch at a time, and the pairs and alignments
@@ -114,9 +135,8 @@ def write_story_stage(store: Store, settings: Settings) -> tuple[list[Story], di
             articles = store.load(Article, where, bounds)
             yield articles, _by_article(articles, {Sentence: store.load(Sentence, where, bounds)})
 
-    def load(ids: Sequence[str]) -> tuple[list[Article], dict[str, list[Sentence]]]:
-        articles = store.load_for_articles(Article, ids)
-        return articles, _by_article(articles, {Sentence: store.load_for_articles(Sentence, ids)})
+    def load(ids: Sequence[str]) -> list[Article]:
+        return store.load_for_articles(Article, ids)
 
     def write(pairs: list[Pair], alignments: list[Alignment]) -> None:
         store.append(Pair, pairs)
@@ -125,7 +145,7 @@ def write_story_stage(store: Store, settings: Settings) -> tuple[list[Story], di
         written[Alignment] += len(alignments)
 
     written = {Pair: 0, Alignment: 0}
-    result = stories.stream_stories(batches(), load, settings.stories, write)
+    result = stories.stream_stories(batches(), load, settings.stories, write, near_duplicates)
     store.append(Story, result.stories)
     store.append(Storyline, result.storylines)
     written.update({Story: len(result.stories), Storyline: len(result.storylines)})

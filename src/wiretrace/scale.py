@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from wiretrace import fingerprint, formats, ingest, pipeline, stories
 from wiretrace.config import IngestSettings, Settings
 from wiretrace.records import Article, Rejection
-from wiretrace.store import TABLES, _arrow_schema, table_name, to_arrow
+from wiretrace.store import TABLES, Store, _arrow_schema, table_name, to_arrow
 
 INSTALL_HINT = "install the Ray extra: pip install 'wiretrace[ray]'"
 _STAGING = "_staging"
@@ -337,15 +337,25 @@ class ArticleStages:
         return pa.table({"table": pa.array(names, pa.string()), "rows": pa.array(rows, pa.int64())})
 
 
-def _read_table(fs: pa_fs.FileSystem, out: str, record_type: type) -> list[Any]:
-    """Every record of one table written under ``out`` (none when it was not written)."""
+def _table_batches(fs: pa_fs.FileSystem, out: str, record_type: type) -> Iterator[pa.RecordBatch]:
+    """The records of one table written under ``out``, a Parquet batch at a time (none when absent)."""
     folder = f"{out}/{table_name(record_type)}"
     if fs.get_file_info(folder).type != pa_fs.FileType.Directory:
-        return []
-    table = pa_ds.dataset(
-        folder, filesystem=fs, format="parquet", schema=_arrow_schema(record_type)
-    ).to_table()
-    return records_from_arrow(record_type, table)
+        return
+    dataset = pa_ds.dataset(folder, filesystem=fs, format="parquet", schema=_arrow_schema(record_type))
+    yield from dataset.to_batches(batch_size=_READ_CHUNK * 10)
+
+
+def _write_batches(
+    fs: pa_fs.FileSystem, out: str, record_type: type, batches: Iterator[pa.RecordBatch]
+) -> None:
+    """One table as ``out/<table>/part-0.parquet``, written a batch at a time."""
+    folder = f"{out}/{table_name(record_type)}"
+    fs.create_dir(folder, recursive=True)
+    schema = _arrow_schema(record_type)
+    with pq.ParquetWriter(f"{folder}/part-0.parquet", schema, filesystem=fs) as writer:
+        for batch in batches:
+            writer.write_table(pa.Table.from_batches([batch]).cast(schema))
 
 
 def _init(ray: Any, options: ScaleOptions) -> bool:
@@ -477,20 +487,26 @@ def analyze_ray(
         seconds["near_duplicates"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        articles = sorted(_read_table(fs, root, Article), key=lambda a: a.article_id)
-        outputs = {t: _read_table(fs, root, t) for t in TABLES if t not in (Article, Rejection)}
-        outputs = {t: rows for t, rows in outputs.items() if rows or table_name(t) in counts}
-        near = _near_duplicates(fs, root, articles, pairs, fingerprint_options.num_perm)
-        seconds["collect"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        # stories on the driver (it compares every article); the story-scoped stages as tasks
-        corpus = pipeline.corpus_stages(articles, outputs, settings, near, _parts_on_ray(ray, settings, cpus))
-        seconds["corpus_stages"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        for record_type, records in corpus.items():
-            _write_part(fs, root, record_type, to_arrow(record_type, records), "0")
-            counts[table_name(record_type)] = len(records)
+        with tempfile.TemporaryDirectory(prefix="wiretrace-driver-") as folder:
+            with Store(Path(folder) / "driver.duckdb") as store:
+                # the actors' tables go into a store on the driver, a Parquet batch at a time, and
+                # the corpus stages run over it as ``analyze`` runs them: never all in memory
+                for record_type in TABLES:
+                    for batch in _table_batches(fs, root, record_type):
+                        store.append_arrow(record_type, batch)
+                near = _near_duplicates(fs, root, store.article_ids(), pairs, fingerprint_options.num_perm)
+                seconds["collect"] = time.perf_counter() - clock
+                clock = time.perf_counter()
+                # stories on the driver (it compares every article); the story-scoped stages as tasks
+                written, _notes = pipeline.write_corpus_stages(
+                    store, settings, _parts_on_ray(ray, settings, cpus), near
+                )
+                seconds["corpus_stages"] = time.perf_counter() - clock
+                clock = time.perf_counter()
+                for record_type in TABLES:
+                    if table_name(record_type) in written:
+                        _write_batches(fs, root, record_type, store.arrow_batches(record_type))
+                        counts[table_name(record_type)] = written[table_name(record_type)]
         _write_part(fs, root, Rejection, to_arrow(Rejection, rejections), "0")
         counts[table_name(Rejection)] = len(rejections)
         for record_type in TABLES:  # every table exists, empty ones with their schema
@@ -550,10 +566,11 @@ def _candidate_pairs(
 
 
 def _near_duplicates(
-    fs: pa_fs.FileSystem, root: str, articles: Sequence[Article], pairs: pa.Table, num_perm: int
+    fs: pa_fs.FileSystem, root: str, article_ids: Sequence[str], pairs: pa.Table, num_perm: int
 ) -> fingerprint.NearDuplicates | None:
-    """The stories stage's near-duplicates: the actors' sketches in its article order, and the pairs."""
-    ordered = pa.array([a.article_id for a in stories.story_order(articles)], pa.string())
+    """The stories stage's near-duplicates: the actors' sketches in its article order (ids sorted,
+    as ``stories.story_order`` numbers them), and the pairs."""
+    ordered = pa.array(sorted(article_ids), pa.string())
     if not len(ordered):
         return None
     table = pa_ds.dataset(

@@ -175,6 +175,18 @@ class Store:
             self.connection.execute("ROLLBACK")
             raise
 
+    def append_arrow(self, record_type: type, batch: pa.Table | pa.RecordBatch) -> None:
+        """Add rows given as Arrow (with the table's schema) in one transaction."""
+        name = table_name(record_type)
+        columns = ", ".join(f'"{c[0]}"' for c in _column_types(record_type))
+        self.connection.execute("BEGIN TRANSACTION")
+        try:
+            self.connection.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM batch")
+            self.connection.execute("COMMIT")
+        except Exception:
+            self.connection.execute("ROLLBACK")
+            raise
+
     def clear(self, record_types: Iterable[type]) -> None:
         """Empty several derived tables in one transaction (articles are never cleared this way)."""
         types = list(record_types)
@@ -296,6 +308,19 @@ class Store:
     def arrow(self, record_type: type) -> pa.Table:
         """A whole table as Arrow, for export: in key order, so the same records export the same
         whatever order the pipeline wrote them in (tables without a key in written order)."""
+        return self.connection.sql(self._export_sql(record_type)).to_arrow_table()
+
+    def arrow_batches(self, record_type: type, rows: int = 100_000) -> Iterator[pa.RecordBatch]:
+        """``arrow`` a batch of ``rows`` at a time: the table never sits in memory whole."""
+        cursor = self.connection.cursor()
+        try:
+            reader = cursor.sql(self._export_sql(record_type)).fetch_arrow_reader(rows)
+            yield from reader
+        finally:
+            cursor.close()
+
+    @staticmethod
+    def _export_sql(record_type: type) -> str:
         name, key = TABLES[record_type]
         order = " ORDER BY " + ", ".join(f'"{k}"' for k in key) if key else ""
-        return self.connection.sql(f"SELECT * FROM {name}{order}").to_arrow_table()
+        return f"SELECT * FROM {name}{order}"

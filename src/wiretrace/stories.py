@@ -27,12 +27,11 @@ from numpy.typing import NDArray
 from wiretrace import align, fingerprint
 from wiretrace.config import StoriesSettings
 from wiretrace.records import Alignment, Article, Pair, Sentence, Story, Storyline
-from wiretrace.story_features import Doc, Features, sentence_texts
+from wiretrace.story_features import Doc, Features
 from wiretrace.story_links import (
     build_storylines,
     cluster_pairs,
     credited_outlets,
-    entity_profile,
     rank_originals,
     salient_names,
     timestamp,
@@ -71,7 +70,7 @@ class Evidence:
 
 
 # the articles and sentences of some article ids, read when the stage needs them again
-Loader = Callable[[Sequence[str]], tuple[list[Article], dict[str, list[Sentence]]]]
+Loader = Callable[[Sequence[str]], list[Article]]
 # one batch of articles (in ``story_order``) with their sentences
 Batch = tuple[Sequence[Article], dict[str, list[Sentence]]]
 
@@ -233,9 +232,7 @@ def build_stories(
         (ordered[start : start + BATCH_ARTICLES], sentences_by_article)
         for start in range(0, len(ordered), BATCH_ARTICLES)
     )
-    result = stream_stories(
-        batches, lambda ids: ([by_id[i] for i in ids], sentences_by_article), settings, write, near_duplicates
-    )
+    result = stream_stories(batches, lambda ids: [by_id[i] for i in ids], settings, write, near_duplicates)
     pairs.sort(key=lambda p: (p.article_a, p.article_b))
     return StoriesResult(pairs, alignments, result.stories, result.storylines, result.notes)
 
@@ -252,7 +249,7 @@ def stream_stories(
 
     Args:
         batches: every article once, in ``story_order``, a batch at a time with its sentences.
-        load: the articles and sentences of some ids, read again to assemble the stories.
+        load: the articles of some ids, read again to assemble the stories.
         settings: thresholds.
         write: receives the pairs and alignments of each group of stories as it is assembled.
         near_duplicates: as for ``build_stories``.
@@ -287,7 +284,7 @@ def stream_stories(
         stories: list[Story] = []
         for chunk in _chunks(clusters, chunk_articles):
             ids = [features.article_ids[m] for _, members in chunk for m in members]
-            found_pairs, found_alignments = assembly.stories(chunk, *load(ids), stories)
+            found_pairs, found_alignments = assembly.stories(chunk, load(ids), stories)
             write(found_pairs, found_alignments)
         stories, storylines = build_storylines(
             stories, clusters, features.vectors, assembly.salient, settings
@@ -396,19 +393,14 @@ class _Assembly:
                 self._rows[int(owners[start])] = block
 
     def stories(
-        self,
-        chunk: list[tuple[int, list[int]]],
-        articles: list[Article],
-        sentences: dict[str, list[Sentence]],
-        stories: list[Story],
+        self, chunk: list[tuple[int, list[int]]], articles: list[Article], stories: list[Story]
     ) -> tuple[list[Pair], list[Alignment]]:
         """Records of the clusters in ``chunk``: stories go to ``stories``, pairs and alignments back."""
         by_id = {article.article_id: article for article in articles}
         pairs: list[Pair] = []
         alignments: list[Alignment] = []
         for number, members in chunk:
-            found = self._story(number, members, by_id, sentences, pairs, alignments)
-            stories.append(found)
+            stories.append(self._story(number, members, by_id, pairs, alignments))
         return pairs, alignments
 
     def _story(
@@ -416,18 +408,15 @@ class _Assembly:
         number: int,
         members: list[int],
         by_id: dict[str, Article],
-        sentences: dict[str, list[Sentence]],
         pairs: list[Pair],
         alignments: list[Alignment],
     ) -> Story:
         features, settings, scores = self.features, self.settings, self.scores
         ids = features.article_ids
         member_articles = {m: by_id[ids[m]] for m in members}
-        texts = {m: sentence_texts(member_articles[m], sentences.get(ids[m], [])) for m in members}
-        profiles = {m: entity_profile(texts[m]) for m in members}
         self.salient.append(
             salient_names(
-                [profiles[m][0] for m in members],
+                [features.entity_counts(m) for m in members],
                 lambda token: float(features.idf[features.entity_vocabulary[token]]),
             )
         )
@@ -464,10 +453,10 @@ class _Assembly:
             article_ids=tuple(ids[m] for m in members),
             size=len(members),
             pair_kinds=tuple(f"{k}:{kinds[k]}" for k in KIND_ORDER if kinds[k]),
-            headline=_headline(member_articles[original], texts[original]),
+            headline=_headline(member_articles[original], features.first_sentences.get(original, "")),
             date_start=dates[0] if dates else None,
             date_end=dates[-1] if dates else None,
-            top_entities=_top_names([profiles[m][1] for m in members]),
+            top_entities=_top_names([features.names.of(m) for m in members]),
             likely_original=ids[original],
             original_ranking=tuple(ids[members[r]] for r in ranking),
             original_reasons=tuple(reasons),
@@ -507,9 +496,9 @@ def _pair_record(article_a: str, article_b: str, e: Evidence, story_id: str) -> 
     )
 
 
-def _headline(article: Article, sentences: list[str]) -> str:
+def _headline(article: Article, first_sentence: str) -> str:
     """The article's title, else its first sentence, shortened."""
-    text = (article.title or (sentences[0] if sentences else "")).strip()
+    text = (article.title or first_sentence).strip()
     text = re.sub(r"\s+", " ", text)
     return text if len(text) <= 120 else text[:117].rstrip() + "..."
 

@@ -74,7 +74,11 @@ class Features:
         self._vectors: list[F32] = []
         self.vectors: F32 = np.zeros((0, 0), dtype=np.float32)
         self._entity_parts: list[I32] = []
+        self._entity_mentions: list[I32] = []  # per article, mentions of each of its name tokens
         self._entity_counts: list[I64] = []
+        self.entity_mentions: I32 = np.zeros(0, dtype=np.int32)
+        self.names = _Vocabulary()  # display forms of multi-word names, with mentions per article
+        self.first_sentences: dict[int, str] = {}  # articles without a title: their first text
         self.entity_offsets: I64 = np.zeros(1, dtype=np.int64)
         self.entity_ids: I32 = np.zeros(0, dtype=np.int32)
         self.entity_vocabulary: dict[str, int] = {}
@@ -135,9 +139,13 @@ class Features:
         for index, (article, group) in enumerate(zip(articles, texts, strict=True)):
             self.article_ids.append(article.article_id)
             self.days.append(parse_date(article.published))
-            entities, _names = entity_profile(group)
-            ids = sorted(self._entity_id(token) for token in entities)
-            self._entity_parts.append(np.array(ids, dtype=np.int32))
+            entities, names = entity_profile(group)
+            ids = sorted((self._entity_id(token), count) for token, count in entities.items())
+            self._entity_parts.append(np.array([i for i, _ in ids], dtype=np.int32))
+            self._entity_mentions.append(np.array([c for _, c in ids], dtype=np.int32))
+            self.names.add(names)
+            if not article.title:
+                self.first_sentences[len(self.article_ids) - 1] = group[0] if group else ""
             rows_sentence, rows_term = self._term_rows(group)
             distinct = np.unique(rows_term)
             if distinct.size:
@@ -196,6 +204,11 @@ class Features:
             np.concatenate(self._entity_parts) if self._entity_parts else np.zeros(0, dtype=np.int32)
         )
         self._entity_parts = []
+        self.entity_mentions = (
+            np.concatenate(self._entity_mentions) if self._entity_mentions else np.zeros(0, dtype=np.int32)
+        )
+        self._entity_mentions = []
+        self.names.finish()
         entity_df = np.zeros(len(self.entity_words), dtype=np.int64)
         for counts in self._entity_counts:
             entity_df[: counts.size] += counts
@@ -224,6 +237,20 @@ class Features:
     def entities(self, index: int) -> I32:
         """The sorted name-token ids of article ``index``."""
         return self.entity_ids[self.entity_offsets[index] : self.entity_offsets[index + 1]]
+
+    def entity_counts(self, index: int) -> Counter[str]:
+        """Article ``index``'s name tokens and how often each is mentioned."""
+        start, stop = self.entity_offsets[index], self.entity_offsets[index + 1]
+        words = self.entity_words
+        return Counter(
+            dict(
+                zip(
+                    (words[t] for t in self.entity_ids[start:stop].tolist()),
+                    self.entity_mentions[start:stop].tolist(),
+                    strict=True,
+                )
+            )
+        )
 
     def doc(self, index: int) -> Doc:
         """Article ``index`` rebuilt from the spill (the last few thousand are kept)."""
@@ -268,6 +295,51 @@ class Features:
             lexicon_ids,
             lexicon / norm,
             self.days[index],
+        )
+
+
+class _Vocabulary:
+    """Strings counted per article, kept as ids and counts (a few bytes each, not a Counter)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.words: list[str] = []
+        self._parts: list[tuple[I32, I32]] = []
+        self.offsets: I64 = np.zeros(1, dtype=np.int64)
+        self.values: I32 = np.zeros(0, dtype=np.int32)
+        self.counts: I32 = np.zeros(0, dtype=np.int32)
+
+    def add(self, counts: Counter[str]) -> None:
+        """The next article's strings and counts."""
+        ids = []
+        for word in counts:
+            found = self.ids.get(word)
+            if found is None:
+                found = self.ids[word] = len(self.words)
+                self.words.append(word)
+            ids.append(found)
+        self._parts.append((np.array(ids, dtype=np.int32), np.array(list(counts.values()), dtype=np.int32)))
+
+    def finish(self) -> None:
+        """Pack the articles' rows into flat arrays."""
+        lengths = np.array([ids.size for ids, _ in self._parts], dtype=np.int64)
+        self.offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        if self._parts:
+            self.values = np.concatenate([ids for ids, _ in self._parts])
+            self.counts = np.concatenate([counts for _, counts in self._parts])
+        self._parts = []
+
+    def of(self, index: int) -> Counter[str]:
+        """Article ``index``'s strings and counts."""
+        start, stop = self.offsets[index], self.offsets[index + 1]
+        return Counter(
+            dict(
+                zip(
+                    (self.words[v] for v in self.values[start:stop].tolist()),
+                    self.counts[start:stop].tolist(),
+                    strict=True,
+                )
+            )
         )
 
 
