@@ -66,7 +66,7 @@ class Features:
     """
 
     def __init__(
-        self, sketch_options: fingerprint.FingerprintOptions | None = None, cache_docs: int = 4096
+        self, sketch_options: fingerprint.FingerprintOptions | None = None, cache_docs: int = 16_384
     ) -> None:
         self.sketch_options = sketch_options
         self.article_ids: list[str] = []
