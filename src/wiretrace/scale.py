@@ -3,10 +3,12 @@
 The Ray path calls the functions the embedded path calls: ``ingest.file_records`` reads each
 input in a Ray task, ``pipeline.article_stages`` (segment, claims: every record depends on
 one article only) runs in ``map_batches`` on actors that load their models once, and
-``pipeline.corpus_stages`` (stages that compare articles) runs on the driver over the
-collected tables: the stories stage there, the story-scoped stages (provenance, divergences,
-places, events) as one Ray task per part of whole stories, so both paths give the same records. Each table is
-a folder of Parquet parts, ``OUT/<table>/part-*.parquet``, with the store's schema.
+``pipeline.write_corpus_stages`` (stages that compare articles) runs as ``analyze`` runs it,
+over a DuckDB store on the driver that the actors' Parquet tables are streamed into: the
+stories stage there (reading the corpus in batches), the story-scoped stages (provenance,
+divergences, places, events) as one Ray task per part of whole stories, so both paths give the
+same records and neither holds the corpus in memory. Each table is a folder of Parquet parts,
+``OUT/<table>/part-*.parquet``, with the store's schema.
 
 The stories stage's copy and near-copy candidates are found on the cluster: the actors also
 sketch their articles (MinHash) and write one row per (LSH band, article) with the band's
