@@ -265,19 +265,7 @@ def stream_stories(
         n = len(features)
         if not n:
             return StoriesResult([], [], [], [])
-        near = near_duplicates
-        if near is None:
-            assert features.sketches is not None
-            near = fingerprint.sketched_near_duplicates(features.sketches, options)
-        elif near.sketches.keys.size != n:
-            raise ValueError(
-                f"near_duplicates covers {near.sketches.keys.size} texts, the stage has {n} articles: "
-                "sketch every article, numbered as story_order numbers them"
-            )
-        near_of = {
-            (int(a), int(b)): (float(j), bool(e))
-            for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
-        }
+        near, near_of = _near(features, near_duplicates, options)
         scores, notes = _score(features, _candidates(features, near, settings), near_of, settings)
         clusters = cluster_pairs(n, scores.left, scores.right, scores.score, settings.same_story_score)
         assembly = _Assembly(features, clusters, scores, near_of, settings)
@@ -308,12 +296,7 @@ def score_pairs(
     with Features(options) as features:
         features.add(ordered, sentences_by_article)
         features.finish()
-        assert features.sketches is not None
-        near = fingerprint.sketched_near_duplicates(features.sketches, options)
-        near_of = {
-            (int(a), int(b)): (float(j), bool(e))
-            for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
-        }
+        _, near_of = _near(features, None, options)
         position = {article_id: index for index, article_id in enumerate(features.article_ids)}
         found = []
         for x, y in pairs:
@@ -321,6 +304,30 @@ def score_pairs(
             near_pair = near_of.get((i, j), (0.0, False))
             found.append(_evidence(features.doc(i), features.doc(j), near_pair, features, settings))
         return found
+
+
+def _near(
+    features: Features,
+    near_duplicates: fingerprint.NearDuplicates | None,
+    options: fingerprint.FingerprintOptions,
+) -> tuple[fingerprint.NearDuplicates, dict[tuple[int, int], tuple[float, bool]]]:
+    """The copy and near-copy candidates (given, or from the sketches of the first pass), and
+    each pair's (estimated Jaccard, exact copy)."""
+    near = near_duplicates
+    if near is None:
+        if features.sketches is None:
+            raise ValueError("the articles were not sketched: pass near_duplicates or sketch them")
+        near = fingerprint.sketched_near_duplicates(features.sketches, options)
+    elif near.sketches.keys.size != len(features):
+        raise ValueError(
+            f"near_duplicates covers {near.sketches.keys.size} texts, the stage has {len(features)} "
+            "articles: sketch every article, numbered as story_order numbers them"
+        )
+    near_of = {
+        (int(a), int(b)): (float(j), bool(e))
+        for a, b, j, e in zip(near.left, near.right, near.jaccard, near.exact, strict=True)
+    }
+    return near, near_of
 
 
 def _score(
