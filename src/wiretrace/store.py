@@ -164,16 +164,8 @@ class Store:
 
     def append(self, record_type: type, rows: Sequence[Any]) -> None:
         """Add rows to a table in one transaction (the pipeline writes its records batch by batch)."""
-        if not rows:
-            return
-        batch = to_arrow(record_type, rows)  # noqa: F841 - read by DuckDB by name
-        self.connection.execute("BEGIN TRANSACTION")
-        try:
-            self.connection.execute(f"INSERT INTO {table_name(record_type)} SELECT * FROM batch")
-            self.connection.execute("COMMIT")
-        except Exception:
-            self.connection.execute("ROLLBACK")
-            raise
+        if rows:
+            self.append_arrow(record_type, to_arrow(record_type, rows))
 
     def append_arrow(self, record_type: type, batch: pa.Table | pa.RecordBatch) -> None:
         """Add rows given as Arrow (with the table's schema) in one transaction."""
