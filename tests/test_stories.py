@@ -199,7 +199,7 @@ def test_spilled_features_rebuild_what_the_sentences_give() -> None:
             assert doc.matrix.terms == tuple(align.content_terms(t) for t in texts)
             assert np.allclose(doc.matrix.vectors, embeddings.embed(texts), atol=1e-6)
             assert abs(float(doc.lexicon_values @ doc.lexicon_values) - 1.0) < 1e-9
-        assert features.idf.min() >= 0 and len(features.entity_words) == features.idf.size
+        assert features.idf.min() >= 0 and len(features.entities.words) == features.idf.size
 
 
 def test_analyze_writes_stories_to_the_store(tmp_path: Path) -> None:

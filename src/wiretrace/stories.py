@@ -95,9 +95,10 @@ def _candidates(
     n = len(features)
     lsh = near.left.astype(np.int64) * n + near.right
     codes: list[NDArray[np.int64]] = [lsh]
-    owners = np.repeat(np.arange(n, dtype=np.int64), np.diff(features.entity_offsets))
-    order = np.argsort(features.entity_ids, kind="stable")
-    tokens, owners = features.entity_ids[order], owners[order]
+    entities = features.entities
+    owners = np.repeat(np.arange(n, dtype=np.int64), np.diff(entities.offsets))
+    order = np.argsort(entities.values, kind="stable")
+    tokens, owners = entities.values[order], owners[order]
     bounds = np.flatnonzero(np.diff(tokens)) + 1
     starts = np.concatenate(([0], bounds)) if tokens.size else np.zeros(0, dtype=np.int64)
     sizes = np.diff(np.concatenate((starts, [tokens.size])))
@@ -125,7 +126,7 @@ def _entity_overlap(a: Doc, b: Doc, features: Features) -> tuple[float, tuple[st
     total = float(features.idf[np.union1d(a.entity_ids, b.entity_ids)].sum())
     if total <= 0:
         return 0.0, ()
-    words, idf = features.entity_words, features.idf
+    words, idf = features.entities.words, features.idf
     ranked = sorted(shared.tolist(), key=lambda t: (-idf[t], words[t]))
     return float(idf[shared].sum()) / total, tuple(words[t] for t in ranked[:8])
 
@@ -423,8 +424,8 @@ class _Assembly:
         member_articles = {m: by_id[ids[m]] for m in members}
         self.salient.append(
             salient_names(
-                [features.entity_counts(m) for m in members],
-                lambda token: float(features.idf[features.entity_vocabulary[token]]),
+                [features.entities.of(m) for m in members],
+                lambda token: float(features.idf[features.entities.ids[token]]),
             )
         )
         members = sorted(members, key=lambda m: (timestamp(member_articles[m].published) or "~", ids[m]))

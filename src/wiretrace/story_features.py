@@ -73,19 +73,11 @@ class Features:
         self.days: list[date | None] = []
         self._vectors: list[F32] = []
         self.vectors: F32 = np.zeros((0, 0), dtype=np.float32)
-        self._entity_parts: list[I32] = []
-        self._entity_mentions: list[I32] = []  # per article, mentions of each of its name tokens
-        self._entity_counts: list[I64] = []
-        self.entity_mentions: I32 = np.zeros(0, dtype=np.int32)
-        self.names = _Vocabulary()  # display forms of multi-word names, with mentions per article
+        self.entities = _Vocabulary()  # lower-cased name tokens and numbers, mentions per article
+        self.names = _Vocabulary()  # display forms of multi-word names, mentions per article
         self.first_sentences: dict[int, str] = {}  # articles without a title: their first text
-        self.entity_offsets: I64 = np.zeros(1, dtype=np.int64)
-        self.entity_ids: I32 = np.zeros(0, dtype=np.int32)
-        self.entity_vocabulary: dict[str, int] = {}
-        self.entity_words: list[str] = []
-        self.idf: F64 = np.zeros(0)
-        self.term_vocabulary: dict[str, int] = {}
-        self.term_words: list[str] = []
+        self.idf: F64 = np.zeros(0)  # per name-token id
+        self.terms = _Vocabulary()  # content words (ids only: their rows are spilled)
         self._term_df: list[I64] = []
         self.weights = align.TermWeights(_empty_counter(), 0)
         self._term_values: F64 = np.zeros(0)
@@ -140,9 +132,7 @@ class Features:
             self.article_ids.append(article.article_id)
             self.days.append(parse_date(article.published))
             entities, names = entity_profile(group)
-            ids = sorted((self._entity_id(token), count) for token, count in entities.items())
-            self._entity_parts.append(np.array([i for i, _ in ids], dtype=np.int32))
-            self._entity_mentions.append(np.array([c for _, c in ids], dtype=np.int32))
+            self.entities.add(entities)
             self.names.add(names)
             if not article.title:
                 self.first_sentences[len(self.article_ids) - 1] = group[0] if group else ""
@@ -153,31 +143,18 @@ class Features:
                 df[distinct] += 1
             self._spill(sentence_vectors[offsets[index] : offsets[index + 1]], rows_sentence, rows_term)
         self._term_df.append(df)
-        # each article lists a token once, so counting ids counts the articles that name it
-        self._entity_counts.append(np.bincount(np.concatenate(self._entity_parts[-len(articles) :])))
         if self.sketch_options is not None:
             self._sketches.append(fingerprint.sketch([a.text for a in articles], self.sketch_options))
 
-    def _entity_id(self, token: str) -> int:
-        found = self.entity_vocabulary.get(token)
-        if found is None:
-            found = self.entity_vocabulary[token] = len(self.entity_words)
-            self.entity_words.append(token)
-        return found
-
     def _term_rows(self, sentences: Sequence[str]) -> tuple[I32, I32]:
         """(sentence, term id) rows of an article, sorted by term id, then sentence."""
-        vocabulary, words = self.term_vocabulary, self.term_words
+        term_id = self.terms.id
         sentence_of: list[int] = []
         term_of: list[int] = []
         for position, text in enumerate(sentences):
             for term in sorted(align.content_terms(text)):
-                found = vocabulary.get(term)
-                if found is None:
-                    found = vocabulary[term] = len(words)
-                    words.append(term)
                 sentence_of.append(position)
-                term_of.append(found)
+                term_of.append(term_id(term))
         terms = np.array(term_of, dtype=np.int32)
         order = np.argsort(terms, kind="stable")
         return np.array(sentence_of, dtype=np.int32)[order], terms[order]
@@ -198,34 +175,23 @@ class Features:
         n = len(self.article_ids)
         self.vectors = np.concatenate(self._vectors) if self._vectors else np.zeros((0, 1), np.float32)
         self._vectors = []
-        lengths = np.array([p.size for p in self._entity_parts], dtype=np.int64)
-        self.entity_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        self.entity_ids = (
-            np.concatenate(self._entity_parts) if self._entity_parts else np.zeros(0, dtype=np.int32)
-        )
-        self._entity_parts = []
-        self.entity_mentions = (
-            np.concatenate(self._entity_mentions) if self._entity_mentions else np.zeros(0, dtype=np.int32)
-        )
-        self._entity_mentions = []
+        self.entities.finish()
         self.names.finish()
-        entity_df = np.zeros(len(self.entity_words), dtype=np.int64)
-        for counts in self._entity_counts:
-            entity_df[: counts.size] += counts
-        self._entity_counts = []
+        # an article lists a token once, so counting ids counts the articles that name it;
         # specificity of each name token: 0 for a token every article has
+        entity_df = np.bincount(self.entities.values, minlength=len(self.entities.words))
         self.idf = np.log((n + 1) / (entity_df + 1))
-        term_df = np.zeros(len(self.term_words), dtype=np.int64)
+        term_df = np.zeros(len(self.terms.words), dtype=np.int64)
         for counts in self._term_df:
             counts = counts[: term_df.size]  # grown by doubling: the tail is zeros
             term_df[: counts.size] += counts
         self._term_df = []
         frequencies = _empty_counter()
-        frequencies.update(dict(zip(self.term_words, term_df.tolist(), strict=True)))
+        frequencies.update(dict(zip(self.terms.words, term_df.tolist(), strict=True)))
         self.weights = align.TermWeights(frequencies, n)
         # term ids are fixed here, so every pair sums its overlaps in the same order
-        self.weights.ids = self.term_vocabulary
-        self._term_values = np.array([self.weights.weights[t] for t in self.term_words], dtype=np.float64)
+        self.weights.ids = self.terms.ids
+        self._term_values = np.array([self.weights.weights[t] for t in self.terms.words], dtype=np.float64)
         if self._sketches:
             self.sketches = fingerprint.Sketches(
                 np.concatenate([s.signatures for s in self._sketches]),
@@ -233,24 +199,6 @@ class Features:
                 np.concatenate([s.word_counts for s in self._sketches]),
             )
             self._sketches = []
-
-    def entities(self, index: int) -> I32:
-        """The sorted name-token ids of article ``index``."""
-        return self.entity_ids[self.entity_offsets[index] : self.entity_offsets[index + 1]]
-
-    def entity_counts(self, index: int) -> Counter[str]:
-        """Article ``index``'s name tokens and how often each is mentioned."""
-        start, stop = self.entity_offsets[index], self.entity_offsets[index + 1]
-        words = self.entity_words
-        return Counter(
-            dict(
-                zip(
-                    (words[t] for t in self.entity_ids[start:stop].tolist()),
-                    self.entity_mentions[start:stop].tolist(),
-                    strict=True,
-                )
-            )
-        )
 
     def doc(self, index: int) -> Doc:
         """Article ``index`` rebuilt from the spill (the last few thousand are kept)."""
@@ -271,7 +219,7 @@ class Features:
         vectors = np.frombuffer(data, dtype=np.float32, count=sentences * dim).reshape(sentences, dim)
         rows_sentence = np.frombuffer(data, dtype=np.int32, count=rows, offset=sentences * dim * 4)
         rows_term = np.frombuffer(data, dtype=np.int32, count=rows, offset=sentences * dim * 4 + rows * 4)
-        words = self.term_words
+        words = self.terms.words
         grouped: list[list[str]] = [[] for _ in range(sentences)]
         for position, term in zip(rows_sentence.tolist(), rows_term.tolist(), strict=True):
             grouped[position].append(words[term])
@@ -291,7 +239,7 @@ class Features:
             self.article_ids[index],
             matrix,
             self.vectors[index],
-            self.entities(index),
+            self.entities.row(index),
             lexicon_ids,
             lexicon / norm,
             self.days[index],
@@ -299,26 +247,31 @@ class Features:
 
 
 class _Vocabulary:
-    """Strings counted per article, kept as ids and counts (a few bytes each, not a Counter)."""
+    """Strings numbered as first seen, and per article its strings' ids (sorted) with counts,
+    kept as flat arrays (a few bytes a string, not a Counter per article)."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
         self._parts: list[tuple[I32, I32]] = []
         self.offsets: I64 = np.zeros(1, dtype=np.int64)
-        self.values: I32 = np.zeros(0, dtype=np.int32)
+        self.values: I32 = np.zeros(0, dtype=np.int32)  # every article's ids, article after article
         self.counts: I32 = np.zeros(0, dtype=np.int32)
+
+    def id(self, word: str) -> int:
+        """The id of ``word``, given now when it is new."""
+        found = self.ids.get(word)
+        if found is None:
+            found = self.ids[word] = len(self.words)
+            self.words.append(word)
+        return found
 
     def add(self, counts: Counter[str]) -> None:
         """The next article's strings and counts."""
-        ids = []
-        for word in counts:
-            found = self.ids.get(word)
-            if found is None:
-                found = self.ids[word] = len(self.words)
-                self.words.append(word)
-            ids.append(found)
-        self._parts.append((np.array(ids, dtype=np.int32), np.array(list(counts.values()), dtype=np.int32)))
+        rows = sorted((self.id(word), count) for word, count in counts.items())
+        self._parts.append(
+            (np.array([i for i, _ in rows], dtype=np.int32), np.array([c for _, c in rows], dtype=np.int32))
+        )
 
     def finish(self) -> None:
         """Pack the articles' rows into flat arrays."""
@@ -329,18 +282,15 @@ class _Vocabulary:
             self.counts = np.concatenate([counts for _, counts in self._parts])
         self._parts = []
 
+    def row(self, index: int) -> I32:
+        """Article ``index``'s sorted ids."""
+        return self.values[self.offsets[index] : self.offsets[index + 1]]
+
     def of(self, index: int) -> Counter[str]:
         """Article ``index``'s strings and counts."""
         start, stop = self.offsets[index], self.offsets[index + 1]
-        return Counter(
-            dict(
-                zip(
-                    (self.words[v] for v in self.values[start:stop].tolist()),
-                    self.counts[start:stop].tolist(),
-                    strict=True,
-                )
-            )
-        )
+        words = (self.words[v] for v in self.values[start:stop].tolist())
+        return Counter(dict(zip(words, self.counts[start:stop].tolist(), strict=True)))
 
 
 def _grow(array: I64, size: int) -> I64:
