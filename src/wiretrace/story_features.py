@@ -78,8 +78,8 @@ class Features:
         self.first_sentences: dict[int, str] = {}  # articles without a title: their first text
         self.idf: F64 = np.zeros(0)  # per name-token id
         self.terms = _Vocabulary()  # content words (ids only: their rows are spilled)
-        self._term_df: list[I64] = []
-        self.weights = align.TermWeights(_empty_counter(), 0)
+        self._term_df = np.zeros(0, dtype=np.int64)  # articles containing each content word
+        self.weights = align.TermWeights(Counter(), 0)
         self._term_values: F64 = np.zeros(0)
         self._sketches: list[fingerprint.Sketches] = []
         self.sketches: fingerprint.Sketches | None = None
@@ -127,7 +127,6 @@ class Features:
         # an article's vector pools all its tokens: the sum of its sentences' token sums
         self._vectors.append(embeddings.normalise(np.add.reduceat(sums, offsets[:-1], axis=0)))
         self._dim = sums.shape[1]
-        df = np.zeros(0, dtype=np.int64)
         for index, (article, group) in enumerate(zip(articles, texts, strict=True)):
             self.article_ids.append(article.article_id)
             self.days.append(parse_date(article.published))
@@ -139,10 +138,9 @@ class Features:
             rows_sentence, rows_term = self._term_rows(group)
             distinct = np.unique(rows_term)
             if distinct.size:
-                df = _grow(df, int(distinct[-1]) + 1)
-                df[distinct] += 1
+                self._term_df = _grow(self._term_df, int(distinct[-1]) + 1)
+                self._term_df[distinct] += 1
             self._spill(sentence_vectors[offsets[index] : offsets[index + 1]], rows_sentence, rows_term)
-        self._term_df.append(df)
         if self.sketch_options is not None:
             self._sketches.append(fingerprint.sketch([a.text for a in articles], self.sketch_options))
 
@@ -181,12 +179,8 @@ class Features:
         # specificity of each name token: 0 for a token every article has
         entity_df = np.bincount(self.entities.values, minlength=len(self.entities.words))
         self.idf = np.log((n + 1) / (entity_df + 1))
-        term_df = np.zeros(len(self.terms.words), dtype=np.int64)
-        for counts in self._term_df:
-            counts = counts[: term_df.size]  # grown by doubling: the tail is zeros
-            term_df[: counts.size] += counts
-        self._term_df = []
-        frequencies = _empty_counter()
+        term_df = self._term_df[: len(self.terms.words)]  # grown by doubling: the tail is zeros
+        frequencies: Counter[str] = Counter()
         frequencies.update(dict(zip(self.terms.words, term_df.tolist(), strict=True)))
         self.weights = align.TermWeights(frequencies, n)
         # term ids are fixed here, so every pair sums its overlaps in the same order
@@ -300,7 +294,3 @@ def _grow(array: I64, size: int) -> I64:
     grown = np.zeros(max(size, 2 * array.size), dtype=np.int64)
     grown[: array.size] = array
     return grown
-
-
-def _empty_counter() -> Counter[str]:
-    return Counter()
