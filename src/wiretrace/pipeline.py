@@ -153,16 +153,11 @@ def write_story_stage(
 
 
 def story_stage(
-    articles: Sequence[Article],
-    outputs: Mapping[type, Any],
-    settings: Settings,
-    near_duplicates: fingerprint.NearDuplicates | None = None,
+    articles: Sequence[Article], outputs: Mapping[type, Any], settings: Settings
 ) -> dict[type, list[Any]]:
     """The stories stage's records (pairs, alignments, stories, storylines) from the sentences in
     ``outputs``."""
-    result = stories.build_stories(
-        articles, _by_article(articles, outputs), settings.stories, near_duplicates
-    )
+    result = stories.build_stories(articles, _by_article(articles, outputs), settings.stories)
     return {
         Pair: result.pairs,
         Alignment: result.alignments,
@@ -229,12 +224,6 @@ def story_parts(store: Store, stories_found: Sequence[Story], part_articles: int
     """Consecutive stories holding about ``part_articles`` articles, then the articles no story
     holds (as stand-in stories with an empty id, which the story-scoped stages treat as a
     whole-corpus call does: their claims, without a story record)."""
-    yield from _group_stories(stories_found, store.article_ids(), part_articles)
-
-
-def _group_stories(
-    stories_found: Sequence[Story], article_ids: Iterable[str], part_articles: int
-) -> Iterator[list[Story]]:
     part: list[Story] = []
     size = 0
     covered: set[str] = set()
@@ -247,7 +236,7 @@ def _group_stories(
             part, size = [], 0
     if part:
         yield part
-    rest = sorted(i for i in article_ids if i not in covered)
+    rest = [i for i in store.article_ids() if i not in covered]  # ids come sorted
     for start in range(0, len(rest), part_articles):
         yield [_stand_in(tuple(rest[start : start + part_articles]))]
 
@@ -300,32 +289,18 @@ def article_stages(articles: Sequence[Article], settings: Settings) -> dict[type
 
 
 def corpus_stages(
-    articles: Sequence[Article],
-    outputs: dict[type, list[Any]],
-    settings: Settings,
-    near_duplicates: fingerprint.NearDuplicates | None = None,
-    map_parts: MapParts | None = None,
+    articles: Sequence[Article], outputs: dict[type, list[Any]], settings: Settings
 ) -> dict[type, list[Any]]:
     """Stages that compare articles (stories, provenance, places...) over records held in memory.
 
     ``outputs`` holds the records of ``article_stages`` for every article; the result holds the
-    records of these stages only. ``near_duplicates``, when given, are the stories stage's
-    candidates found elsewhere (the Ray path finds them on the cluster); ``map_parts``, when
-    given, runs the story-scoped stages on parts of whole stories (the Ray path runs them as
-    tasks), else they run here over the corpus at once. ``analyze`` runs the same stages on the
-    store, the story-scoped ones part by part.
+    records of these stages only, found over the corpus at once. ``analyze`` (and the Ray path)
+    run the same stages on a store, the story-scoped ones part by part.
     """
-    result = story_stage(articles, outputs, settings, near_duplicates)
+    result = story_stage(articles, outputs, settings)
     ledger = events.Ledger(settings)
     known: dict[type, list[Any]] = {**outputs, **{t: result[t] for t in (Pair, Alignment, Story)}}
-    if map_parts is None:
-        steps = list(story_steps(articles, known, settings, ledger))
-    else:
-        steps = []
-        for part_result in map_parts(split_parts(articles, known, PART_ARTICLES)):
-            ledger.merge(part_result.ledger)
-            steps.extend(part_result.steps)
-    for step in [*steps, ledger.finish()]:
+    for step in [*story_steps(articles, known, settings, ledger), ledger.finish()]:
         for record_type, rows in step.items():
             result.setdefault(record_type, []).extend(rows)
     return result
@@ -350,33 +325,6 @@ def run_part(part: Part, settings: Settings) -> PartResult:
     articles, known = part
     ledger = events.Ledger(settings)
     return PartResult(list(story_steps(articles, known, settings, ledger)), ledger)
-
-
-def split_parts(
-    articles: Sequence[Article], known: dict[type, list[Any]], part_articles: int
-) -> Iterator[Part]:
-    """The corpus held in memory cut into parts of whole stories (about ``part_articles`` each).
-
-    Each part's records keep the order they have in ``known``, as a part read back from the
-    store keeps the order they were written in.
-    """
-    by_id = {article.article_id: article for article in articles}
-    rows_of: dict[type, dict[str, list[tuple[int, Any]]]] = {}
-    for record_type in (Sentence, Claim, Pair, Alignment):
-        index: dict[str, list[tuple[int, Any]]] = {}
-        for position, row in enumerate(known.get(record_type, ())):
-            # a pair or alignment lies within one story: its first article places it
-            article_id = row.article_a if record_type in (Pair, Alignment) else row.article_id
-            index.setdefault(article_id, []).append((position, row))
-        rows_of[record_type] = index
-    for part in _group_stories(known.get(Story, []), by_id, part_articles):
-        ids = sorted(article_id for story in part for article_id in story.article_ids)
-        inputs: dict[type, list[Any]] = {
-            t: [row for _, row in sorted((r for i in ids for r in index.get(i, ())), key=lambda r: r[0])]
-            for t, index in rows_of.items()
-        }
-        inputs[Story] = [story for story in part if story.story_id]
-        yield [by_id[i] for i in ids], inputs
 
 
 def story_steps(
