@@ -210,3 +210,29 @@ def test_stdin_is_read_as_one_input(db_path: Path) -> None:
         result = ingest_paths(["-"], store, SETTINGS, stdin=io.BytesIO(f"OUTLET: Wire\n\n{BODY}".encode()))
         articles = store.load(Article)
     assert len(result.added) == 1 and articles[0].source_path == "<stdin>" and articles[0].outlet == "Wire"
+
+
+def test_one_big_file_is_stored_a_batch_at_a_time(tmp_path: Path, db_path: Path, monkeypatch) -> None:
+    """A JSONL dump of millions must not wait in memory until its end: batches go to the store
+    as they fill, and a copy later in the file is still counted as already stored."""
+    import wiretrace.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "_BATCH_ARTICLES", 3)
+    texts = [f"Report number {n}. The harbour board met on day {n} to discuss the pier." for n in range(10)]
+    rows = [{"text": t, "title": f"Item {n}"} for n, t in enumerate(texts)] + [{"text": texts[1]}]
+    (tmp_path / "dump.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    batches: list[int] = []
+    with Store(db_path) as store:
+        insert = store.insert_new
+
+        def counting(record_type: type, records: list) -> int:
+            if record_type is Article:
+                batches.append(len(records))
+            return insert(record_type, records)
+
+        monkeypatch.setattr(store, "insert_new", counting)
+        result = ingest_paths([str(tmp_path / "dump.jsonl")], store, SETTINGS)
+        stored = store.load(Article)
+    assert batches == [3, 3, 3, 1]
+    assert len(result.added) == 10 and result.already_stored == 1
+    assert sorted(a.article_id for a in stored) == sorted(article_id(t) for t in texts)

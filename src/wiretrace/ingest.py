@@ -352,12 +352,12 @@ def ingest_paths(
                 already += 1
             else:
                 pending[result.article_id] = result
+                if len(pending) >= _BATCH_ARTICLES:
+                    flush()  # a single big file (a JSONL dump of millions) streams too
         store.clear_rejections(source_path)
         pending_rejections.extend(file_rejections)
         rejections.extend(file_rejections)
         if on_file:
             on_file(path)
-        if len(pending) >= _BATCH_ARTICLES:
-            flush()
     flush()
     return IngestResult(added=added, already_stored=already, rejections=rejections, files_read=files_read)
