@@ -159,6 +159,18 @@ def print_table(totals: dict[str, Counts]) -> None:
         )
 
 
+def use_tagger(path: Path) -> None:
+    """Make the span-model mode read the tagger saved at ``path``."""
+    import spacy
+    from thinc.api import NumpyOps, set_current_ops
+
+    from wiretrace import span_model
+
+    set_current_ops(NumpyOps(use_blis=False))
+    tagger = spacy.load(path)
+    span_model.load_tagger = lambda: tagger  # type: ignore[assignment]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compartment", default="dev", choices=["dev", "train"])
@@ -166,6 +178,11 @@ def main() -> None:
     parser.add_argument("--stance", action="store_true", help="stance verbs as cues ([claims] stance_cues)")
     parser.add_argument(
         "--span-model", action="store_true", help="add the span tagger's cues ([claims] span_model)"
+    )
+    parser.add_argument(
+        "--tagger",
+        type=Path,
+        help="with --span-model: a tagger saved by polnear_train.py, not the packaged one",
     )
     parser.add_argument("--errors", type=int, default=0, help="print N missed gold spans of each kind")
     parser.add_argument(
@@ -182,6 +199,8 @@ def main() -> None:
         print(f"PolNeAR {args.compartment}, annotator agreement: {count} articles, {pairs} ordered pairs")
         print_table(agreement)
         return
+    if args.tagger:
+        use_tagger(args.tagger)
     annotations = {name: paths[0] for name, paths in annotation_files(folder).items()}
     names = sorted(annotations)[: args.limit or None]
     articles = [

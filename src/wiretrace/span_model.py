@@ -26,6 +26,8 @@ from wiretrace.blas import single_thread_blas
 from wiretrace.lexicon import Lexicon
 from wiretrace.records import Sentence
 
+# a tagger started from a named-entity model keeps that model's labels: only these are read
+LABELS = frozenset({"SOURCE", "CUE", "CONTENT"})
 _PRONOUNS = frozenset("he she they it we i you him her them us who".split())
 _WORD = re.compile(r"[A-Za-z\u2019']+")
 # the name just before ", who" / "which": "the agency TASS, which reported"
@@ -84,7 +86,9 @@ def tag_articles(texts: list[str], batch_size: int = 64, max_chars: int = 20_000
             jobs, nlp.pipe([line for _, _, line in jobs], batch_size=batch_size), strict=True
         ):
             spans[number].extend(
-                TaggedSpan(ent.label_, offset + ent.start_char, offset + ent.end_char) for ent in doc.ents
+                TaggedSpan(ent.label_, offset + ent.start_char, offset + ent.end_char)
+                for ent in doc.ents
+                if ent.label_ in LABELS
             )
     return spans
 
