@@ -384,3 +384,15 @@ def test_topic_headlines_and_things_concluding_are_not_claims() -> None:
     claims, _ = _claims(text)
     sourced = [(c.speaker, c.cue) for c in claims if c.sourcing != "none"]
     assert sourced == [("The inquiry", "concluded")]
+
+
+def test_an_anonymity_phrase_is_not_a_report() -> None:
+    claims, _ = _claims(
+        "A driver for the firm, who asked not to be named, told the newspaper that shifts had been cut."
+    )
+    assert [c.cue for c in claims if c.sourcing != "none"] == ["told"]
+
+
+def test_an_outlet_report_around_a_claim_is_not_a_claim_of_its_own() -> None:
+    claims, _ = _claims("The council said the bridge was safe, the Harbour Ledger reported.")
+    assert [(c.speaker_canonical, c.via_outlet) for c in claims] == [("council", "Harbour Ledger")]

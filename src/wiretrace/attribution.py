@@ -356,6 +356,15 @@ def _content_tokens(verb: Any, lemma: str, lex: Lexicon) -> list[Any]:
     for child in verb.children:
         if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and any(c.dep_ == "aux" for c in child.children)):
             return list(child.subtree)
+    for child in verb.children:
+        # "said in a statement that talks would resume": the parser may hang the clause on the noun
+        if child.dep_ == "prep" and child.i > verb.i:
+            for noun in child.children:
+                for clause in noun.children:
+                    if clause.dep_ in ("acl", "relcl") and any(
+                        m.dep_ == "mark" and m.lower_ == "that" for m in clause.children
+                    ):
+                        return list(clause.subtree)
     passive = any(c.dep_ == "auxpass" for c in verb.children)
     if passive:
         for child in verb.children:
@@ -700,8 +709,12 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
         if any(w in lowered for w in ("speaking", "talking", "writing", "interview"))
         else None
     )
+    # "who asked not to be named", "who declined to be identified": no report of their own
+    anonymity = [m.span() for m in lex.anonymity_pattern.finditer(text)]
     for token in _cue_candidates(doc, lex):
         if _upos(token) not in ("VERB", "AUX"):
+            continue
+        if any(start <= token.idx < end for start, end in anonymity):
             continue
         lemma = lex.form_lemma[token.lower_]
         if lemma not in lex.verb_class:

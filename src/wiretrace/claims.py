@@ -266,6 +266,7 @@ def _extract_one(
         kept = without_untagged_nested(kept, tagged)
         with_tagged_content(kept, tagged, text)
     kept = _merge_according(kept, lex)
+    kept = _merge_outlet_reports(kept)
     kept.sort(key=lambda d: d.cue_start)
     kept += _continuations(kept, speech, used, sentences, text, notes, article.article_id)
     kept.sort(key=lambda d: d.content_start if d.cue_start < 0 else d.cue_start)
@@ -407,6 +408,42 @@ def _merge_according(drafts: list[Draft], lex: Lexicon) -> list[Draft]:
     return result
 
 
+def _merge_outlet_reports(drafts: list[Draft]) -> list[Draft]:
+    """'X said ..., Reuters reported': the outlet's report is the way X's words came, X's via.
+
+    An outlet's report whose content holds the cue of another speaker's claim in the same
+    sentence, or shares words with an earlier claim there (a quote attached to both), gives
+    that claim its via and is not a claim of its own (as "according to <outlet>").
+    """
+    result = []
+    for draft in drafts:
+        if draft.cue_class == "report" and draft.extra.get("outlet_subject") and draft.speaker is not None:
+            inner = [
+                d
+                for d in drafts
+                if d is not draft
+                and d.sentence_index == draft.sentence_index
+                and d.speaker is not None
+                and 0 <= d.cue_start
+                and (
+                    draft.content_start <= d.cue_start < draft.content_end
+                    or (
+                        d.cue_start < draft.cue_start
+                        and d.content_start < draft.content_end
+                        and draft.content_start < d.content_end
+                    )
+                )
+            ]
+            if inner:
+                for other in inner:
+                    if not other.via:
+                        other.via = _clean_outlet(draft.speaker.text)
+                        other.via_start, other.via_end = draft.speaker.start, draft.speaker.end
+                continue
+        result.append(draft)
+    return result
+
+
 def _clean_outlet(text: str) -> str:
     from wiretrace.speakers import clean_name
 
@@ -513,8 +550,6 @@ def _finalise(
             None,
         )
         resolved = speakers.resolve(draft.speaker, paragraph, marker, exclude, enclosing)
-        if draft.extra.get("continued") and draft.speaker is not None:
-            pass
         if draft.via and draft.extra.get("paragraph_via"):
             paragraph_via[paragraph] = draft.via
         if not draft.via and paragraph in paragraph_via:
@@ -596,6 +631,32 @@ def _needs_parse(sentence: Sentence, lex: Lexicon, speech: list[Quote]) -> bool:
     return False
 
 
+_PERSON_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_NAME_PAIR = re.compile(
+    r"\b[A-Z][a-z\u00c0-\u017f]+(?:[-'\u2019][A-Z]?[a-z\u00c0-\u017f]+)? [A-Z][a-z\u00c0-\u017f]+"
+)
+
+
+def _antecedent_sentences(sentences: list[Sentence], chosen: set[int]) -> set[int]:
+    """Sentences to parse for the names only: where a person "he" or "she" who speaks may be introduced.
+
+    'Maria Ortiz spent the night in a school gym. "We lost everything," she said.': the first
+    sentence has no cue, but its name is what the pronoun stands for. The two sentences before a
+    parsed one with a person pronoun are parsed too when they hold two capitalised words in a row
+    and no parsed sentence comes between.
+    """
+    extra: set[int] = set()
+    for position, sentence in enumerate(sentences):
+        if sentence.index not in chosen or not _PERSON_PRONOUN.search(sentence.text):
+            continue
+        for earlier in reversed(sentences[max(0, position - 2) : position]):
+            if earlier.index in chosen:
+                break
+            if sentence.paragraph - earlier.paragraph <= 1 and _NAME_PAIR.search(earlier.text):
+                extra.add(earlier.index)
+    return extra
+
+
 def _speech_quotes(scan: QuoteScan, settings: ClaimsSettings) -> list[Quote]:
     return [q for q in scan.quotes if not q.nested and q.words >= settings.min_quote_words]
 
@@ -636,11 +697,19 @@ def _extract_chunk(
         speech = _speech_quotes(scan, settings) if scan else []
         # the tagger's cues the lexicon lacks need the parse too: it finds their subject
         tagged_cues = [s.start for s in tagged[number] if s.label == "CUE"]
-        for sentence in sentences_by_article.get(article.article_id, []):
-            if len(sentence.text) <= settings.max_sentence_chars and (
-                _needs_parse(sentence, lex, speech)
-                or any(sentence.start <= start < sentence.end for start in tagged_cues)
-            ):
+        sentences = [
+            s
+            for s in sentences_by_article.get(article.article_id, [])
+            if len(s.text) <= settings.max_sentence_chars
+        ]
+        chosen = {
+            s.index
+            for s in sentences
+            if _needs_parse(s, lex, speech) or any(s.start <= start < s.end for start in tagged_cues)
+        }
+        chosen |= _antecedent_sentences(sentences, chosen)
+        for sentence in sentences:
+            if sentence.index in chosen:
                 jobs.append((number, sentence.index))
                 texts.append(_without_dateline(sentence.text))
     docs: list[dict[int, Any]] = [{} for _ in articles]

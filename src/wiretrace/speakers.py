@@ -20,6 +20,10 @@ _LEADING = re.compile(r"^(?:the|a|an|this|that|these|those|another|one(?!\s+of\b
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s)$")
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_APPOSITIVE_NAME = re.compile(
+    r"(?:(?i:the|a|an|its|his|her|their)\s+)?([^,]*[a-z][^,]*),\s+([A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*){0,4}),?"
+)
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b.*$", re.DOTALL)
 
 
 @dataclass
@@ -94,6 +98,7 @@ class ArticleSpeakers:
         self.entities: list[Entity] = []
         self.people: dict[str, Entity] = {}
         self.last_person_speaker: tuple[int, Entity] | None = None
+        self.last_body_speaker: tuple[int, Entity] | None = None
         for match in lex.title_pattern.finditer(text):
             name = clean_name(match.group(2))
             role = _LEADING.sub("", _CONJUNCTION.sub("", match.group(1))).rstrip(".")
@@ -123,6 +128,10 @@ class ArticleSpeakers:
         if not name or name.lower() in _PERSON_PRONOUNS:
             return Entity(name, role, "person", False)
         name = _REPEATED.sub(r"\1", name)  # a headline glued to the lead: "Jane Roe Jane Roe"
+        words = name.split()
+        titles = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in self.lex.title_words]
+        if titles:  # "Finance Minister Elena Duarte": the title is a role, not part of the name
+            name, role = " ".join(words[titles[-1] + 1 :]), role or " ".join(words[: titles[-1] + 1])
         key = name.lower()
         for known_key, entity in self.people.items():
             if known_key == key or known_key.endswith(" " + key) or key.endswith(" " + known_key):
@@ -150,7 +159,8 @@ class ArticleSpeakers:
         return best[1] if best else None
 
     def _canonical_role(self, info: SpeakerInfo) -> tuple[str, str]:
-        text = info.text.translate(_QUOTE_MARKS)
+        # "a driver, who asked not to be named": the relative clause describes, it does not name
+        text = _RELATIVE_CLAUSE.sub("", info.text.translate(_QUOTE_MARKS))
         alias = self.lex.alias_pattern.search(text)
         if alias:
             role = clean_name(text[: alias.start()])
@@ -167,6 +177,9 @@ class ArticleSpeakers:
             # "the Harbour Gazette designer": a lone determiner left of the name is no role
             role = ", ".join(piece for piece in pieces if piece and not _LEADING.match(piece + " "))
             return clean_name(name), role
+        appositive = _APPOSITIVE_NAME.match(text.strip())
+        if appositive:  # "the quarry's operator, Norvane": the name, and the description as role
+            return clean_name(appositive.group(2)), clean_name(appositive.group(1))
         return clean_name(text), ""
 
     def resolve(
@@ -200,6 +213,11 @@ class ArticleSpeakers:
                 entity = self._latest(
                     list(self.people.values()) + self._described_people(), info.start, exclude
                 )
+            elif head == "it" and self.last_body_speaker:
+                # "The operator said ... It denied ...": the body that spoke last, nearby
+                last_paragraph, last = self.last_body_speaker
+                if paragraph - last_paragraph <= 1:
+                    entity = last
         elif info.names or (info.proper and not info.determiner and not _common_plural(info)):
             canonical, role = self._canonical_role(info)
             if info.names:
@@ -211,6 +229,8 @@ class ArticleSpeakers:
             alias = self.lex.alias_pattern.search(info.text.translate(_QUOTE_MARKS))
             if alias:
                 entity = self._person(canonical, role, info.start)
+            elif canonical[:1].isupper() and _APPOSITIVE_NAME.match(info.text.strip()):
+                entity = self._match_known(canonical) or self._body(canonical, role, info.start)
             elif info.determiner == "the" and not info.plural:
                 entity = self._by_word(head, info.start, exclude)
                 if entity is None and info.proper:
@@ -223,6 +243,8 @@ class ArticleSpeakers:
             entity.mentions.append(info.start)
             if entity.kind == "person":
                 self.last_person_speaker = (paragraph, entity)
+            elif entity.kind == "body":
+                self.last_body_speaker = (paragraph, entity)
             sourcing = "named" if entity.named else self._class_of(info, anonymous_marker)
             return ResolvedSpeaker(entity.canonical, entity.role, sourcing, entity)
         canonical, role = self._canonical_role(info)
