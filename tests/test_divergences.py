@@ -200,3 +200,30 @@ def test_days_ago_is_resolved_like_any_relative_date():
         dates={"a": "2026-03-04", "b": "2026-03-04"},  # Wednesday: two days ago is Monday
     )
     assert [d for d in found if d.kind == "date"] == []
+
+
+def test_a_count_restated_in_a_paraphrased_sentence_is_a_number_divergence():
+    texts, found = _run(
+        {
+            "a": "A levee on the Varna canal gave way on Sunday, flooding three farms, the district said. "
+            "Rescuers said two fishermen were missing and 9 had been rescued.",
+            "b": "Whole streets were under water after the canal burst, reportedly flooding five farms. "
+            "At least four fishermen are still missing, according to the coastguard.",
+        },
+        kinds={("a", "b"): "same_event"},
+    )
+    numbers = sorted((d.value_a, d.value_b) for d in found if d.kind == "number")
+    assert numbers == [("2", "4"), ("3", "5")]
+    _check_spans(texts, found)
+
+
+def test_two_counts_each_version_states_are_not_a_divergence():
+    # both versions give the first crews and the total: "seven" against "35" is two facts
+    _, found = _run(
+        {
+            "a": "Seven fire crews were sent to the depot at dawn. In all 35 fire crews are on the scene, he said.",
+            "b": "By noon 35 fire crews were at the depot, officials said. The first 7 fire crews arrived at dawn.",
+        },
+        kinds={("a", "b"): "same_event"},
+    )
+    assert [d for d in found if d.kind == "number"] == []

@@ -116,6 +116,7 @@ class DivergencesSettings:
     variant_similarity: float = 70.0  # rapidfuzz ratio two spellings need besides a close skeleton
     sentence_similarity: float = 0.55  # copies/rewrites: aligned sentences below this are not compared
     independent_similarity: float = 0.7  # the same bar for independent reports of one event
+    restated_members: int = 40  # numbers restated in unaligned sentences: the first N versions of a story
 
 
 @dataclass(frozen=True)

@@ -254,6 +254,72 @@ def _rewrite_numbers(
                 )
 
 
+def _number_context(text: str, fact: Fact) -> frozenset[str]:
+    """Content words next to a number (four words either side), the counted noun left out."""
+    before = text[: fact.start].split()[-4:]
+    after = text[fact.end :].split()[:5]
+    # the words up to the counted noun name the thing ("fire tenders"), they say nothing of it
+    noun = next((i for i, w in enumerate(after) if fact.key in facts.content_words(w)), -1)
+    words = facts.content_words(" ".join(before + after[noun + 1 :]))
+    return frozenset(w[:5] for w in words if w != fact.key)
+
+
+def _restated_numbers(
+    story_id: str,
+    order: list[str],
+    sentences: Mapping[str, list[Sentence]],
+    compared: set[tuple[str, int, str, int]],
+    max_members: int,
+    out: _Collector,
+) -> None:
+    """A count of one thing that two versions state differently in sentences left unaligned.
+
+    A paraphrasing rewrite ("forcing 1,200 people from their homes" / "thousands fled") no longer
+    aligns sentence to sentence, yet "two people were missing" against "at least three people are
+    missing" still states one quantity of one thing. Two sentences are compared when each states
+    one value for the counted noun and the words next to the two numbers share a content word
+    besides the noun ("missing"), so "1,200 people evacuated" never meets "three people missing".
+    """
+    keyed: dict[str, list[tuple[Sentence, Fact, frozenset[str]]]] = {}
+    stated: dict[str, set[tuple[str, str]]] = {}
+    for article_id in order[:max_members]:
+        found = []
+        stated[article_id] = set()
+        for sentence in sentences.get(article_id, []):
+            numbers = [f for f in facts.numbers(sentence.text) if f.key]
+            stated[article_id] |= {(f.key, f.value) for f in numbers}
+            for fact in numbers:
+                following = sentence.text[fact.end : fact.end + 40].split()
+                if (
+                    fact.key != "percent"  # a share of what, the noun does not say
+                    and sum(1 for f in numbers if f.key == fact.key) == 1
+                    and not any(w[:1].isupper() for w in following[:3])  # "1 / 30 Back to Gallery"
+                ):
+                    found.append((sentence, fact, _number_context(sentence.text, fact)))
+        keyed[article_id] = found
+    members = [a for a in order[:max_members] if keyed.get(a)]
+    for first, second in itertools.combinations(members, 2):
+        for s_a, fact_a, context_a in keyed[first]:
+            for s_b, fact_b, context_b in keyed[second]:
+                if (
+                    fact_a.key != fact_b.key
+                    or fact_a.value == fact_b.value
+                    # each version also states the other's figure: two counts, not a disagreement
+                    or (fact_a.key, fact_a.value) in stated[second]
+                    or (fact_b.key, fact_b.value) in stated[first]
+                    or not context_a & context_b
+                    or (s_a.article_id, s_a.index, s_b.article_id, s_b.index) in compared
+                ):
+                    continue
+                out.add(
+                    story_id,
+                    "number",
+                    _span(_Side(s_a.article_id, s_a.start, s_a.text), fact_a),
+                    _span(_Side(s_b.article_id, s_b.start, s_b.text), fact_b),
+                    f"{fact_a.text} vs {fact_b.text} ({fact_a.key})",
+                )
+
+
 def _aligned_pairs(
     story: Story,
     order: list[str],
@@ -548,6 +614,8 @@ def find_divergences(
             )
         )
         subjects.prefetch(s for pair in aligned if actors.may_differ_in_actor(*pair) for s in pair)
+        compared = {(a.article_id, a.index, b.article_id, b.index) for a, b in aligned}
+        compared |= {(b.article_id, b.index, a.article_id, a.index) for a, b in aligned}
         for s_a, s_b in aligned:
             copies = pair_kinds.get(frozenset((s_a.article_id, s_b.article_id))) in _COPY_KINDS
             bar = settings.sentence_similarity if copies else settings.independent_similarity
@@ -594,6 +662,7 @@ def find_divergences(
             out,
         )
         _rewrite_numbers(story.story_id, order, story_pairs, articles, out)
+        _restated_numbers(story.story_id, order, sentences, compared, settings.restated_members, out)
     story_of = {a: s.story_id for s in data.stories for a in s.article_ids}
     for events in storyline_events.values():
         for event, found in events.items():
