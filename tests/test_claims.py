@@ -396,3 +396,12 @@ def test_an_anonymity_phrase_is_not_a_report() -> None:
 def test_an_outlet_report_around_a_claim_is_not_a_claim_of_its_own() -> None:
     claims, _ = _claims("The council said the bridge was safe, the Harbour Ledger reported.")
     assert [(c.speaker_canonical, c.via_outlet) for c in claims] == [("council", "Harbour Ledger")]
+
+
+def test_a_cited_source_speaks_through_the_outlet() -> None:
+    claims, _ = _claims(
+        "The Harbour Ledger reported on Tuesday that the mill would close, citing two managers."
+    )
+    assert [(c.speaker, c.via_outlet, c.content) for c in claims] == [
+        ("two managers", "Harbour Ledger", "that the mill would close")
+    ]

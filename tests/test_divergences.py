@@ -221,8 +221,10 @@ def test_two_counts_each_version_states_are_not_a_divergence():
     # both versions give the first crews and the total: "seven" against "35" is two facts
     _, found = _run(
         {
-            "a": "Seven fire crews were sent to the depot at dawn. In all 35 fire crews are on the scene, he said.",
-            "b": "By noon 35 fire crews were at the depot, officials said. The first 7 fire crews arrived at dawn.",
+            "a": "Seven fire crews were sent to the depot at dawn. "
+            "In all 35 fire crews are on the scene, he said.",
+            "b": "By noon 35 fire crews were at the depot, officials said. "
+            "The first 7 fire crews arrived at dawn.",
         },
         kinds={("a", "b"): "same_event"},
     )

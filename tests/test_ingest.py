@@ -137,6 +137,7 @@ BODY = "Rescue teams reached the flooded valley on Friday after two days of rain
         ("nomain.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no main text"),
         ("bad.json", b'{"text": "unterminated', "invalid JSON"),
         ("image.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("settings.xml", b"<?xml version='1.0'?><config><port>80</port></config>", "not an RSS or Atom feed"),
     ],
 )
 def test_bad_input_is_recorded_and_good_files_still_stored(
@@ -203,6 +204,44 @@ def test_oversized_missing_and_unreadable_files(tmp_path: Path, db_path: Path, m
     assert "no such file" in reasons["missing.txt"]
     assert "permission denied" in reasons["locked.txt"]
     assert len(added) == 1
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Valley Wire</title><link>https://valleywire.example/</link>
+<item><title>Valley flooded</title><link>https://valleywire.example/news/1</link>
+<pubDate>Fri, 06 Mar 2026 09:00:00 GMT</pubDate>
+<description><![CDATA[<p>{body}</p><p>Two bridges were closed, police said.</p>]]></description></item>
+<item><title>Flood: what we know</title><link>https://aggregator.example/x</link>
+<description>{body} Roads stay shut until Monday.</description></item>
+<item><title>Headline only</title><link>https://valleywire.example/news/3</link></item>
+</channel></rss>"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Hill Courier</title>
+<link href="https://hillcourier.example/"/><updated>2026-03-07T10:00:00Z</updated>
+<entry><title>Rain again</title><link href="https://hillcourier.example/rain"/>
+<updated>2026-03-07T10:00:00Z</updated><author><name>A. Writer</name></author>
+<content type="html">&lt;p&gt;More rain fell on the valley on Saturday, forecasters said.&lt;/p&gt;
+</content></entry>
+</feed>"""
+
+
+def test_rss_and_atom_feeds_give_one_article_per_entry(tmp_path: Path, db_path: Path) -> None:
+    (tmp_path / "wire.rss").write_text(RSS.format(body=BODY))
+    (tmp_path / "courier.xml").write_text(ATOM)
+    _, rejections, articles = ingest([tmp_path], db_path)
+    by_title = {a.title: a for a in articles}
+    first = by_title["Valley flooded"]
+    assert first.text == f"{BODY}\n\nTwo bridges were closed, police said."
+    assert first.outlet == "Valley Wire" and first.published == "2026-03-06T09:00:00+00:00"
+    assert first.source_record == "entry 1" and first.source_format == "feed"
+    # an entry linking elsewhere keeps the outlet its link names, not the feed's
+    assert by_title["Flood: what we know"].outlet == "aggregator.example"
+    atom = by_title["Rain again"]
+    assert atom.text.startswith("More rain fell") and atom.author == "A. Writer"
+    assert atom.outlet == "Hill Courier"
+    assert [(r.source_record, r.reason) for r in rejections] == [
+        ("entry 3", "feed entry with a title but no text")
+    ]
 
 
 def test_stdin_is_read_as_one_input(db_path: Path) -> None:

@@ -266,7 +266,7 @@ def _extract_one(
         kept = without_untagged_nested(kept, tagged)
         with_tagged_content(kept, tagged, text)
     kept = _merge_according(kept, lex)
-    kept = _merge_outlet_reports(kept)
+    kept = _merge_outlet_reports(_cited_sources(kept, text))
     kept.sort(key=lambda d: d.cue_start)
     kept += _continuations(kept, speech, used, sentences, text, notes, article.article_id)
     kept.sort(key=lambda d: d.content_start if d.cue_start < 0 else d.cue_start)
@@ -406,6 +406,40 @@ def _merge_according(drafts: list[Draft], lex: Lexicon) -> list[Draft]:
                 continue
         result.append(draft)
     return result
+
+
+def _cited_sources(drafts: list[Draft], text: str) -> list[Draft]:
+    """'TASS, citing the ministry, said ...': the ministry speaks, through TASS.
+
+    An outlet's "citing X" names the source of the outlet's other report in the sentence: that
+    report takes X as its speaker and the outlet as its via, and "citing" is no claim of its own.
+    """
+    dropped: set[int] = set()
+    for citing in drafts:
+        cited = citing.extra.get("cited")
+        if cited is None or citing.speaker is None or not citing.extra.get("outlet_subject"):
+            continue
+        outlet = citing.speaker
+        reports = [
+            d
+            for d in drafts
+            if d is not citing
+            and d.sentence_index == citing.sentence_index
+            and d.speaker is not None
+            and d.speaker.start == outlet.start
+        ]
+        for report in reports:
+            report.speaker = cited
+            report.via = _clean_outlet(outlet.text)
+            report.via_start, report.via_end = outlet.start, outlet.end
+            if report.content_start <= citing.cue_start < report.content_end:
+                # "reported that the plant would close, citing two officials": the clause ends there
+                report.content_end = report.content_start + len(
+                    text[report.content_start : citing.cue_start].rstrip(" ,;\u2014-")
+                )
+        if reports:
+            dropped.add(id(citing))
+    return [d for d in drafts if id(d) not in dropped]
 
 
 def _merge_outlet_reports(drafts: list[Draft]) -> list[Draft]:

@@ -22,7 +22,21 @@ from wiretrace.config import IngestSettings
 # trafilatura logs every page it cannot parse at ERROR; we record those as rejections instead
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
-SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".warc", ".warc.gz")
+SUPPORTED = (
+    ".txt",
+    ".md",
+    ".html",
+    ".htm",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".csv",
+    ".rss",
+    ".atom",
+    ".xml",
+    ".warc",
+    ".warc.gz",
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,79 @@ def extract_html(data: bytes, url: str | None = None, record: str | None = None)
         author=_clean(meta.author),
         published=_clean(meta.date),
     )
+
+
+_BLOCKS = ("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre")
+
+
+def fragment_text(markup: str) -> str:
+    """Plain text of an HTML fragment (a feed entry's body), one paragraph per block element."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", root.text_content()))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _domain(url: str | None) -> str:
+    match = re.match(r"[a-z][a-z0-9+.-]*://(?:www\.)?([^/:?#]+)", url or "", re.IGNORECASE)
+    return match.group(1).lower() if match else ""
+
+
+def read_feed(data: bytes) -> Iterator[Item]:
+    """An RSS or Atom feed: one article per entry, from its full content, else its summary.
+
+    The outlet is the entry's own source (RSS ``<source>``), else the feed's title when the entry
+    links to the feed's own site; an aggregator's entries keep the outlet their link names.
+    """
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        yield Rejected(
+            None,
+            f"not an RSS or Atom feed with entries{f' ({problem})' if problem else ''}",
+            "check that the file is an RSS or Atom feed; other XML is not read",
+        )
+        return
+    feed = parsed.feed
+    feed_domain = _domain(feed.get("link"))
+    for number, entry in enumerate(parsed.entries, start=1):
+        record = f"entry {number}"
+        bodies = [c for c in entry.get("content", []) if c.get("value")]
+        detail = bodies[0] if bodies else entry.get("summary_detail") or {}
+        value = detail.get("value") or entry.get("summary") or ""
+        text = value.strip() if detail.get("type") == "text/plain" else fragment_text(value)
+        if not text:
+            yield Rejected(
+                record,
+                "feed entry with a title but no text",
+                "headline-only feeds need the linked pages: save them as HTML and ingest those",
+            )
+            continue
+        link = entry.get("link")
+        source = entry.get("source") or {}
+        outlet = source.get("title") or (
+            feed.get("title") if feed_domain and _domain(link) == feed_domain else None
+        )
+        yield RawArticle(
+            text=text,
+            record=record,
+            title=_clean(entry.get("title")),
+            url=_clean(link),
+            outlet=_clean(outlet),
+            author=_clean(entry.get("author")),
+            published=_clean(entry.get("published") or entry.get("updated")),
+        )
 
 
 def _first(obj: dict[str, Any], names: tuple[str, ...]) -> Any:

@@ -119,6 +119,9 @@ def _kind(name: str) -> str | None:
         (".ndjson", "jsonl"),
         (".json", "json"),
         (".csv", "csv"),
+        (".rss", "feed"),
+        (".atom", "feed"),
+        (".xml", "feed"),
         (".warc", "warc"),
     ):
         if lower.endswith(ext):
@@ -154,6 +157,10 @@ def _sniff(data: bytes) -> str:
     head = data.lstrip()[:200].lower()
     if head.startswith((b"{", b"[")):
         return "json"
+    if head.startswith((b"<rss", b"<feed", b"<rdf:rdf")) or (
+        head.startswith(b"<?xml") and re.search(rb"<(?:rss|feed|rdf:rdf)\b", data[:2000].lower())
+    ):
+        return "feed"
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b"<")):
         return "html"
     if head.startswith(b"warc/"):
@@ -225,6 +232,8 @@ def read_items(path: str, settings: IngestSettings, stdin: BinaryIO | None = Non
         yield from formats.read_csv(data, settings)
     elif kind == "warc":
         yield from formats.read_warc(io.BytesIO(data), compressed=False)
+    elif kind == "feed":
+        yield from formats.read_feed(data)
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
