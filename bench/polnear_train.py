@@ -92,8 +92,11 @@ def examples(nlp: object, hold_out: int = 0) -> list:
     return result
 
 
-def build(init: str) -> tuple[Any, Callable[[list], Any]]:
-    """The pipeline to train and how to get its optimizer (fresh weights, or resumed)."""
+def build(init: str, width: int = 96, depth: int = 4) -> tuple[Any, Callable[[list], Any]]:
+    """The pipeline to train and how to get its optimizer (fresh weights, or resumed).
+
+    ``width`` and ``depth`` size a blank tok2vec (spaCy's defaults: 96 wide, 4 layers, each layer
+    seeing one more token on either side)."""
     import spacy
 
     if init == "ner":
@@ -110,8 +113,19 @@ def build(init: str) -> tuple[Any, Callable[[list], Any]]:
         shared = pretrained.config.interpolate()["components"]["tok2vec"]["model"]
         nlp.add_pipe("tok2vec", config={"model": shared})
     else:
-        nlp.add_pipe("tok2vec")
-    listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}
+        blank = {
+            "@architectures": "spacy.HashEmbedCNN.v2",
+            "pretrained_vectors": None,
+            "width": width,
+            "depth": depth,
+            "embed_size": 2000,
+            "window_size": 1,
+            "maxout_pieces": 3,
+            "subword_features": True,
+        }
+        nlp.add_pipe("tok2vec", config={"model": blank})
+    shared_width = 96 if init == "tok2vec" else width
+    listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": shared_width, "upstream": "*"}
     model = {
         "@architectures": "spacy.TransitionBasedParser.v2",
         "state_type": "ner",
@@ -146,11 +160,13 @@ def main() -> None:
         "--hold-out", type=int, default=0, help="leave the first N train articles out, to choose epochs on"
     )
     parser.add_argument("--init", choices=["none", "tok2vec", "ner"], default="none")
+    parser.add_argument("--width", type=int, default=96, help="with --init none: tok2vec width")
+    parser.add_argument("--depth", type=int, default=4, help="with --init none: tok2vec CNN layers")
     parser.add_argument("--install", action="store_true", help=f"copy the last epoch to {INSTALLED}")
     args = parser.parse_args()
     set_current_ops(NumpyOps(use_blis=False))
     fix_random_seed(0)
-    train_nlp, optimizer_from = build(args.init)
+    train_nlp, optimizer_from = build(args.init, args.width, args.depth)
     train = examples(train_nlp, args.hold_out)
     print(f"{len(train)} lines, {sum(len(e.reference.ents) for e in train)} spans", flush=True)
     optimizer = optimizer_from(train)
