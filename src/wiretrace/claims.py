@@ -553,6 +553,7 @@ def _finalise(
     by_index = {s.index: s for s in sentences}
     resolved_list: list[tuple[Draft, Any]] = []
     paragraph_via: dict[int, str] = {}
+    named_via = ""  # the latest outlet the article has named: "the agency" later means it
     for draft in drafts:
         sentence = by_index.get(draft.sentence_index)
         paragraph = sentence.paragraph if sentence else 0
@@ -592,6 +593,10 @@ def _finalise(
             draft.via = resolved.canonical
         if draft.extra.get("according") and draft.extra.get("named_outlet") and not draft.via:
             draft.via = resolved.canonical
+        if draft.via.startswith("unnamed") and named_via and _DEFINITE.match(text[draft.via_start :]):
+            draft.via = named_via  # 'Market Wire reported ... Berg told the agency'
+        elif draft.via and not draft.via.startswith("unnamed"):
+            named_via = draft.via
         if resolved.entity is not None:
             if draft.via and not resolved.entity.via and not draft.via.startswith("unnamed"):
                 resolved.entity.via = draft.via
@@ -643,6 +648,10 @@ def _finalise(
             )
         )
     return claims
+
+
+# "the agency" after a named outlet is that outlet; "the newspaper" is often the article's own
+_DEFINITE = re.compile(r"the\s+(?:news\s+|wire\s+)?(?:agency|service)\b", re.I)
 
 
 def _without_dateline(text: str) -> str:
