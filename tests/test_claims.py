@@ -405,3 +405,8 @@ def test_a_cited_source_speaks_through_the_outlet() -> None:
     assert [(c.speaker, c.via_outlet, c.content) for c in claims] == [
         ("two managers", "Harbour Ledger", "that the mill would close")
     ]
+
+
+def test_a_caveat_with_no_source_is_not_a_claim() -> None:
+    claims, _ = _claims("The group's account of the night could not be independently verified.")
+    assert [c.cue for c in claims if c.cue] == []

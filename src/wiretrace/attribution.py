@@ -733,6 +733,8 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
             and any(c.dep_ == "auxpass" for c in token.children)
         ):
             continue  # "was shown a red card", "was found dead": evidence verbs in the passive do not report
+        if subject is None and any(c.dep_ == "neg" for c in token.children):
+            continue  # "could not be independently verified": the article's caveat, nobody's claim
         if subject is not None and not _can_speak(subject, lemma, lex):
             continue  # "the efforts suggest", "the video highlights": things do not make claims
         content = _content_tokens(token, lemma, lex)
