@@ -275,3 +275,12 @@ def test_one_big_file_is_stored_a_batch_at_a_time(tmp_path: Path, db_path: Path,
     assert batches == [3, 3, 3, 1]
     assert len(result.added) == 10 and result.already_stored == 1
     assert sorted(a.article_id for a in stored) == sorted(article_id(t) for t in texts)
+
+
+def test_files_of_other_types_in_a_folder_are_skipped_and_listed(tmp_path: Path, db_path: Path) -> None:
+    (tmp_path / "story.txt").write_text(BODY)
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n")
+    with Store(db_path) as store:
+        result = ingest_paths([str(tmp_path)], store, SETTINGS)
+    assert len(result.added) == 1 and not result.rejections
+    assert result.skipped == [str(tmp_path / "photo.png")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -122,7 +123,7 @@ def ingest(
     field: FieldOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Read articles (txt, md, html, json, jsonl, csv, warc, gz) into the store."""
+    """Read articles (txt, md, html, json, jsonl, csv, rss, atom, xml, warc, gz) into the store."""
     settings = settings_from(config, _field_overrides(field or []))
     with open_store(db) as store:
         result = _ingest(paths, store, settings)
@@ -132,6 +133,7 @@ def ingest(
                 "added": result.added,
                 "already_stored": result.already_stored,
                 "rejections": [r.__dict__ for r in result.rejections],
+                "skipped": result.skipped,
             }
         )
     else:
@@ -139,6 +141,7 @@ def ingest(
             f"{len(result.added)} new article(s), {result.already_stored} already stored, "
             f"{len(result.rejections)} rejected, from {result.files_read} input(s) into {db}"
         )
+        _print_skipped(result.skipped)
         _print_rejections(result.rejections)
     raise typer.Exit(0 if result.ok else 1)
 
@@ -173,6 +176,7 @@ def analyze(
                 "counts": summary.counts,
                 "new_articles": len(result.added),
                 "rejections": [r.__dict__ for r in result.rejections],
+                "skipped": result.skipped,
                 "notes": summary.notes,
             }
         )
@@ -187,8 +191,21 @@ def analyze(
             console.print(f"{len(result.added)} new article(s), {result.already_stored} already stored.")
         for note in summary.notes:
             console.print(note)
+        _print_skipped(result.skipped)
         _print_rejections(result.rejections)
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _print_skipped(skipped: list[str]) -> None:
+    """One line on the files in the folders that no reader takes (by extension)."""
+    if not skipped:
+        return
+    kinds = Counter(Path(p).suffix.lower() or "(no extension)" for p in skipped)
+    listed = ", ".join(f"{kind} ({count})" for kind, count in kinds.most_common())
+    console.print(
+        f"skipped {len(skipped)} file(s) in the folders that are of no readable type: {listed}; "
+        "name a file itself to see why it cannot be read"
+    )
 
 
 def _analyze_ray(

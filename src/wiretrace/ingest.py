@@ -43,6 +43,7 @@ class IngestResult:
     already_stored: int = 0  # articles read that the store already had
     rejections: list[Rejection] = field(default_factory=list)
     files_read: int = 0
+    skipped: list[str] = field(default_factory=list)  # files in folders that are of no readable type
 
     @property
     def ok(self) -> bool:
@@ -88,8 +89,11 @@ def outlet_from_url(url: str | None) -> str | None:
     return host or None
 
 
-def expand_paths(paths: Sequence[str]) -> Iterator[str]:
-    """Files named, files under folders named (recursive, supported types only), and ``-``."""
+def expand_paths(paths: Sequence[str], skipped: list[str] | None = None) -> Iterator[str]:
+    """Files named, files under folders named (recursive, supported types only), and ``-``.
+
+    Files in a folder of a type no reader takes are left out, and listed in ``skipped``.
+    """
     for name in paths:
         if name == STDIN:
             yield name
@@ -97,8 +101,12 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str]:
         path = Path(name)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith(".") and _kind(child.name):
+                if not child.is_file() or child.name.startswith("."):
+                    continue
+                if _kind(child.name):
                     yield str(child)
+                elif skipped is not None:
+                    skipped.append(str(child))
         else:
             yield name
 
@@ -350,7 +358,8 @@ def ingest_paths(
             store.insert_new(Rejection, pending_rejections)
             pending_rejections.clear()
 
-    for path in expand_paths(paths):
+    skipped: list[str] = []
+    for path in expand_paths(paths, skipped):
         files_read += 1
         source_path = "<stdin>" if path == STDIN else path
         file_rejections: list[Rejection] = []
@@ -369,4 +378,6 @@ def ingest_paths(
         if on_file:
             on_file(path)
     flush()
-    return IngestResult(added=added, already_stored=already, rejections=rejections, files_read=files_read)
+    own = Path(store.path).resolve()
+    others = [p for p in skipped if Path(p).resolve() not in (own, own.with_name(own.name + ".wal"))]
+    return IngestResult(added, already, rejections, files_read, others)
