@@ -799,7 +799,7 @@ def attributions(doc: Any, lex: Lexicon, base: int, sentence_index: int) -> list
             and not any(c.dep_ in ("dobj", "dative", "attr", "oprd", "acomp") for c in token.children)
         ):
             draft.extra["fallback_content"] = _around(text, base, window_start, window_end)
-        if lemma == "cite":  # "TASS, citing the ministry, said": who the outlet's words come from
+        if lemma == "cite":  # "the Courier, citing the ministry, said": who the outlet's words come from
             cited = next((c for c in token.children if c.dep_ == "dobj"), None)
             if cited is not None and _upos(cited) in ("NOUN", "PROPN"):
                 draft.extra["cited"] = _speaker_info(cited, base, text)

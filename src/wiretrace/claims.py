@@ -409,7 +409,7 @@ def _merge_according(drafts: list[Draft], lex: Lexicon) -> list[Draft]:
 
 
 def _cited_sources(drafts: list[Draft], text: str) -> list[Draft]:
-    """'TASS, citing the ministry, said ...': the ministry speaks, through TASS.
+    """'Harbour Wire, citing the ministry, said ...': the ministry speaks, through Harbour Wire.
 
     An outlet's "citing X" names the source of the outlet's other report in the sentence: that
     report takes X as its speaker and the outlet as its via, and "citing" is no claim of its own.
@@ -443,7 +443,7 @@ def _cited_sources(drafts: list[Draft], text: str) -> list[Draft]:
 
 
 def _merge_outlet_reports(drafts: list[Draft]) -> list[Draft]:
-    """'X said ..., Reuters reported': the outlet's report is the way X's words came, X's via.
+    """'X said ..., Harbour Wire reported': the outlet's report is the way X's words came, X's via.
 
     An outlet's report whose content holds the cue of another speaker's claim in the same
     sentence, or shares words with an earlier claim there (a quote attached to both), gives
