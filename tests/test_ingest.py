@@ -284,3 +284,32 @@ def test_files_of_other_types_in_a_folder_are_skipped_and_listed(tmp_path: Path,
         result = ingest_paths([str(tmp_path)], store, SETTINGS)
     assert len(result.added) == 1 and not result.rejections
     assert result.skipped == [str(tmp_path / "photo.png")]
+
+
+def test_http_addresses_are_fetched_and_a_dead_one_is_rejected(tmp_path: Path, db_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "story.html").write_text(as_html(BODY + " The valley road stays closed.", "Valley flood"))
+    (site / "wire.rss").write_text(RSS.format(body=BODY))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with Store(db_path) as store:
+            urls = [f"{base}/story.html", f"{base}/wire.rss", f"{base}/missing.html"]
+            result = ingest_paths(urls, store, SETTINGS)
+            articles = store.load(Article)
+    finally:
+        server.shutdown()
+    page = next(a for a in articles if a.title == "Valley flood")
+    assert page.url == f"{base}/story.html" and page.source_format == "url"
+    assert page.text.startswith(BODY)
+    assert {a.title for a in articles} == {"Valley flood", "Valley flooded", "Flood: what we know"}
+    reasons = {(r.source_path, r.source_record): r.reason for r in result.rejections}
+    assert "HTTP 404" in reasons[(f"{base}/missing.html", None)]

@@ -23,6 +23,7 @@ class IngestSettings:
 
     max_article_bytes: int = 5_000_000  # one article over this is rejected, not truncated
     min_text_chars: int = 40  # shorter extracted text is rejected as "no main text"
+    fetch_timeout: float = 20.0  # seconds to wait for an http(s) address given as an input
     # structured-input field names (json/jsonl/csv): first present wins
     text_fields: tuple[str, ...] = ("text", "content", "body", "article", "maintext")
     url_fields: tuple[str, ...] = ("url", "link", "canonical_url", "uri")

@@ -8,6 +8,7 @@ leaves a store that opens, and the rerun adds only what is missing.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -176,8 +177,56 @@ def _sniff(data: bytes) -> str:
     return "text"
 
 
+_URL = re.compile(r"https?://", re.IGNORECASE)
+_URL_LIMIT = 1 << 26  # 64 MiB: a page or a feed, not a crawl (save crawls as WARC files)
+
+
+def is_url(path: str) -> bool:
+    """True for an http(s) address given where a file could be."""
+    return bool(_URL.match(path))
+
+
+def _read_url(url: str, settings: IngestSettings) -> Iterator[formats.Item]:
+    """The article(s) at an http(s) address: an HTML page, a feed, JSON or plain text."""
+    import urllib.error
+    import urllib.request
+
+    from wiretrace import __version__
+
+    request = urllib.request.Request(url, headers={"User-Agent": f"wiretrace/{__version__}"})
+    offline = "check the address and the network; or save the page and ingest the file"
+    try:
+        with urllib.request.urlopen(request, timeout=settings.fetch_timeout) as response:
+            data = _read_limited(response, _URL_LIMIT)
+    except urllib.error.HTTPError as error:
+        yield Rejected(None, f"the server answered HTTP {error.code} {error.reason}", offline)
+        return
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        yield Rejected(None, f"could not fetch the address: {reason}", offline)
+        return
+    except _TooLarge:
+        yield Rejected(None, f"larger than {_URL_LIMIT:,} bytes", "save it as a file and ingest that")
+        return
+    kind = _sniff(data)
+    if kind == "html":
+        yield formats.extract_html(data, url=url)
+    elif kind == "feed":
+        yield from formats.read_feed(data)
+    elif kind == "json":
+        yield from formats.read_json(data, settings)
+    elif kind == "text":
+        for item in formats.read_text(data):
+            yield dataclasses.replace(item, url=item.url or url) if isinstance(item, RawArticle) else item
+    else:
+        yield Rejected(None, f"the address holds {kind} data", "save it as a file and ingest that")
+
+
 def read_items(path: str, settings: IngestSettings, stdin: BinaryIO | None = None) -> Iterator[formats.Item]:
-    """Every article or rejection in one input (file or ``-``); never raises for bad content."""
+    """Every article or rejection in one input (file, http(s) address or ``-``); never raises."""
+    if is_url(path):
+        yield from _read_url(path, settings)
+        return
     kind = "stdin" if path == STDIN else _kind(path)
     if kind is None:
         yield Rejected(
@@ -299,7 +348,7 @@ def file_records(
 ) -> Iterator[Article | Rejection]:
     """Every article and rejection of one input, in input order (the Ray path reads files with it too)."""
     source_path = "<stdin>" if path == STDIN else path
-    source_format = "stdin" if path == STDIN else (_kind(path) or "unknown")
+    source_format = "stdin" if path == STDIN else "url" if is_url(path) else (_kind(path) or "unknown")
     try:
         items_seen = 0
         for item in read_items(path, settings, stdin):
