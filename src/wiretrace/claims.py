@@ -222,6 +222,16 @@ def _extract_one(
                 speaker = speaker_outside_quote(
                     draft.speaker, draft.cue_start, draft.cue_end, text, scan.quotes, sentence.end
                 )
+                if speaker is not None and speaker is not draft.speaker:
+                    # the parse read the quote as the subject; what it took as content is the speaker
+                    # ('"...," said Ana Ruiz, a spokeswoman'): the adjacent quote is the content
+                    overlapping = speaker.start < draft.content_end and draft.content_start < speaker.end
+                    if overlapping:
+                        draft.content_start, draft.content_end = -1, -1
+                    fallback = draft.extra.get("fallback_content", (-1, -1))
+                    if speaker.start < fallback[1] and fallback[0] < speaker.end:
+                        draft.extra.pop("fallback_content")
+                    draft.window = (min(speaker.start, draft.cue_start), max(speaker.end, draft.cue_end))
                 draft.speaker = speaker or draft.speaker
             drafts.append(draft)
         for first, last, kind in name_runs(doc):

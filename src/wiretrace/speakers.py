@@ -23,6 +23,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _APPOSITIVE_NAME = re.compile(
     r"(?:(?i:the|a|an|its|his|her|their)\s+)?([^,]*[a-z][^,]*),\s+([A-Z][\w&.'\u2019-]*(?:\s+[A-Z][\w&.'\u2019-]*){0,4}),?"
 )
+_AGE = re.compile(r",\s*\d{1,3}(?=\s*(?:,|$))")  # "Ruiz, 58,": an age, not part of the name
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|whom|whose|which)\b.*$", re.DOTALL)
 
 
@@ -160,7 +161,7 @@ class ArticleSpeakers:
 
     def _canonical_role(self, info: SpeakerInfo) -> tuple[str, str]:
         # "a driver, who asked not to be named": the relative clause describes, it does not name
-        text = _RELATIVE_CLAUSE.sub("", info.text.translate(_QUOTE_MARKS))
+        text = _AGE.sub("", _RELATIVE_CLAUSE.sub("", info.text.translate(_QUOTE_MARKS)))
         alias = self.lex.alias_pattern.search(text)
         if alias:
             role = clean_name(text[: alias.start()])
