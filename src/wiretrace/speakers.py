@@ -100,6 +100,7 @@ class ArticleSpeakers:
         self.people: dict[str, Entity] = {}
         self.last_person_speaker: tuple[int, Entity] | None = None
         self.last_body_speaker: tuple[int, Entity] | None = None
+        self.last_group: tuple[int, ResolvedSpeaker] | None = None  # "health officials": "they"
         for match in lex.title_pattern.finditer(text):
             name = clean_name(match.group(2))
             role = _LEADING.sub("", _CONJUNCTION.sub("", match.group(1))).rstrip(".")
@@ -206,6 +207,8 @@ class ArticleSpeakers:
         if info is None:
             return ResolvedSpeaker("", "", "vague", None)
         head = info.head
+        if info.pronoun and head == "they" and self.last_group and paragraph - self.last_group[0] <= 1:
+            return self.last_group[1]  # "Health officials confirmed ... They said ..."
         entity: Entity | None = None
         if info.pronoun:
             if head in _PERSON_PRONOUNS and enclosing is not None:
@@ -250,6 +253,8 @@ class ArticleSpeakers:
             return ResolvedSpeaker(entity.canonical, entity.role, sourcing, entity)
         canonical, role = self._canonical_role(info)
         sourcing = self._class_of(info, anonymous_marker)
+        if info.plural and not info.pronoun:
+            self.last_group = (paragraph, ResolvedSpeaker(canonical, role, sourcing, None))
         if not info.pronoun and not info.plural and (head in self.lex.person_heads or info.names):
             described = Entity(canonical, role, "person", sourcing == "named", mentions=[info.start])
             self.entities.append(described)
