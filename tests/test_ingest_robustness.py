@@ -15,23 +15,12 @@ from typer.testing import CliRunner
 
 from wiretrace.cli import app
 from wiretrace.config import IngestSettings
+from wiretrace.formats import SUPPORTED
 from wiretrace.ingest import ingest_paths
 from wiretrace.records import Article, Rejection
 from wiretrace.store import Store
 
-EXTENSIONS = [
-    ".txt",
-    ".md",
-    ".html",
-    ".htm",
-    ".json",
-    ".jsonl",
-    ".csv",
-    ".warc",
-    ".warc.gz",
-    ".txt.gz",
-    ".csv.gz",
-]
+EXTENSIONS = [*SUPPORTED, ".txt.gz", ".csv.gz"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
