@@ -76,3 +76,20 @@ def test_killed_ingest_leaves_a_store_that_reruns_cleanly(tmp_path: Path) -> Non
         ids = [a.article_id for a in store.load(Article)]
     assert len(set(ids)) == 3000
     assert partial <= 3000
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_a_damaged_feed_never_raises(data: st.DataObject) -> None:
+    from wiretrace.formats import Rejected, read_feed
+
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>A</title><description>&lt;p&gt;First paragraph.&lt;/p&gt;&lt;p&gt;Second one."
+        b"&lt;/p&gt;</description></item></channel></rss>"
+    )
+    damaged = bytearray(feed)
+    for position in data.draw(st.lists(st.integers(0, len(feed) - 1), min_size=1, max_size=12)):
+        damaged[position] = data.draw(st.integers(0, 255))
+    items = list(read_feed(bytes(damaged[: data.draw(st.integers(1, len(feed)))])))
+    assert items and all(item.reason for item in items if isinstance(item, Rejected))

@@ -185,11 +185,15 @@ def extract_html(data: bytes, url: str | None = None, record: str | None = None)
 _BLOCKS = ("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def fragment_text(markup: str) -> str:
     """Plain text of an HTML fragment (a feed entry's body), one paragraph per block element."""
     from lxml import etree
     from lxml import html as lxml_html
 
+    markup = _CONTROL.sub("", markup)  # lxml refuses NUL and control characters
     try:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -215,7 +219,11 @@ def read_feed(data: bytes) -> Iterator[Item]:
     """
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as error:  # feedparser is lenient, but a corrupt encoding declaration raises
+        yield Rejected(None, f"feed could not be parsed: {error}", "check the file's XML declaration")
+        return
     if not parsed.entries:
         problem = parsed.get("bozo_exception")
         yield Rejected(
@@ -231,7 +239,7 @@ def read_feed(data: bytes) -> Iterator[Item]:
         bodies = [c for c in entry.get("content", []) if c.get("value")]
         detail = bodies[0] if bodies else entry.get("summary_detail") or {}
         value = detail.get("value") or entry.get("summary") or ""
-        text = value.strip() if detail.get("type") == "text/plain" else fragment_text(value)
+        text = _CONTROL.sub("", value).strip() if detail.get("type") == "text/plain" else fragment_text(value)
         if not text:
             yield Rejected(
                 record,
