@@ -208,18 +208,28 @@ def _read_url(url: str, settings: IngestSettings) -> Iterator[formats.Item]:
     except _TooLarge:
         yield Rejected(None, f"larger than {_URL_LIMIT:,} bytes", "save it as a file and ingest that")
         return
-    kind = _sniff(data)
-    if kind == "html":
+    yield from _read_data(_sniff(data), data, settings, url)
+
+
+def _read_data(
+    kind: str, data: bytes, settings: IngestSettings, url: str | None = None
+) -> Iterator[formats.Item]:
+    """The items of one input's bytes, by reader kind; ``url``: where they were fetched from."""
+    if kind == "text":
+        for item in formats.read_text(data):
+            if isinstance(item, RawArticle) and url and not item.url:
+                item = dataclasses.replace(item, url=url)
+            yield item
+    elif kind == "html":
         yield formats.extract_html(data, url=url)
-    elif kind == "feed":
-        yield from formats.read_feed(data)
     elif kind == "json":
         yield from formats.read_json(data, settings)
-    elif kind == "text":
-        for item in formats.read_text(data):
-            yield dataclasses.replace(item, url=item.url or url) if isinstance(item, RawArticle) else item
-    else:
-        yield Rejected(None, f"the address holds {kind} data", "save it as a file and ingest that")
+    elif kind == "csv":
+        yield from formats.read_csv(data, settings)
+    elif kind == "warc":
+        yield from formats.read_warc(io.BytesIO(data), compressed=False)
+    elif kind == "feed":
+        yield from formats.read_feed(data)
 
 
 def read_items(path: str, settings: IngestSettings, stdin: BinaryIO | None = None) -> Iterator[formats.Item]:
@@ -277,20 +287,7 @@ def read_items(path: str, settings: IngestSettings, stdin: BinaryIO | None = Non
     if not data.strip():
         yield Rejected(None, "empty file", "remove it or fill it with the article text")
         return
-    if kind == "stdin":
-        kind = _sniff(data)
-    if kind == "text":
-        yield from formats.read_text(data)
-    elif kind == "html":
-        yield formats.extract_html(data)
-    elif kind == "json":
-        yield from formats.read_json(data, settings)
-    elif kind == "csv":
-        yield from formats.read_csv(data, settings)
-    elif kind == "warc":
-        yield from formats.read_warc(io.BytesIO(data), compressed=False)
-    elif kind == "feed":
-        yield from formats.read_feed(data)
+    yield from _read_data(_sniff(data) if kind == "stdin" else kind, data, settings)
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
