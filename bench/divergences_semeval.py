@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import fields
 from pathlib import Path
 
-from wiretrace import segment
-from wiretrace.divergences import DivergenceInput, find_divergences
+from wiretrace.divergences.stage import DivergenceInput, find_divergences
+from wiretrace.ingest import segment
 from wiretrace.records import Article, Pair, Story
 
 DATA = (

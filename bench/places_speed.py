@@ -15,11 +15,12 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from wiretrace import gazetteer, segment
 from wiretrace.config import PlacesSettings
-from wiretrace.events import build_events
-from wiretrace.ingest import ingest_paths
-from wiretrace.places import resolve_places
+from wiretrace.ingest import segment
+from wiretrace.ingest.stage import ingest_paths
+from wiretrace.places import gazetteer
+from wiretrace.places.events import build_events
+from wiretrace.places.stage import resolve_places
 from wiretrace.records import Article
 from wiretrace.store import Store
 

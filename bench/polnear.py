@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from wiretrace.claims import extract_claims  # noqa: E402
+from wiretrace.claims.stage import extract_claims  # noqa: E402
 from wiretrace.config import ClaimsSettings  # noqa: E402
+from wiretrace.ingest.segment import segment_all  # noqa: E402
 from wiretrace.records import Article  # noqa: E402
-from wiretrace.segment import segment_all  # noqa: E402
 
 POLNEAR = (Path(__file__).resolve().parents[1] / ".." / "shared" / "bench" / "polnear").resolve()
 _TRIM = " \t\n\r\u00a0\"'\u201c\u201d\u2018\u2019\u00ab\u00bb,.;:\u2015\u2014-"
@@ -164,7 +164,7 @@ def use_tagger(path: Path) -> None:
     import spacy
     from thinc.api import NumpyOps, set_current_ops
 
-    from wiretrace import span_model
+    from wiretrace.claims import span_model
 
     set_current_ops(NumpyOps(use_blis=False))
     tagger = spacy.load(path)

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from polnear import POLNEAR, read_gold  # noqa: E402
 
-from wiretrace.claims import load_model  # noqa: E402
+from wiretrace.claims.lexicon import load_lexicon  # noqa: E402
+from wiretrace.claims.stage import load_model  # noqa: E402
 from wiretrace.config import ClaimsSettings  # noqa: E402
-from wiretrace.lexicon import load_lexicon  # noqa: E402
 
 OUTPUT = ROOT / "src" / "wiretrace" / "data" / "cues_learned.toml"
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from wiretrace import pipeline
 from wiretrace.config import Settings
+from wiretrace.engine import pipeline
 from wiretrace.records import Article, Claim, ClaimGroup, Independence, ProvenanceChain
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def _articles(folder: Path, names: dict[str, Any]) -> tuple[list[Article], dict[
     """Articles read with the ingest stage (so headers and formats are handled), keyed back to gold ids."""
     import tempfile
 
-    from wiretrace.ingest import ingest_paths
+    from wiretrace.ingest.stage import ingest_paths
     from wiretrace.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

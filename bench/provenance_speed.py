@@ -13,9 +13,9 @@ import sys
 import time
 from dataclasses import fields
 
-from wiretrace import segment
-from wiretrace.divergences import DivergenceInput, find_divergences
-from wiretrace.provenance import ProvenanceInput, build_provenance
+from wiretrace.divergences.stage import DivergenceInput, find_divergences
+from wiretrace.ingest import segment
+from wiretrace.provenance.stage import ProvenanceInput, build_provenance
 from wiretrace.records import Article, Claim, Pair, Story
 
 SPEAKERS = [

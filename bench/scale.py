@@ -34,13 +34,13 @@ sys.path.insert(0, str(HERE))
 
 # (module, attribute, stage name): the functions the embedded pipeline calls, timed in place
 STAGES = [
-    ("segment", "segment_all", "segment"),
-    ("claims", "extract_claims", "claims"),
-    ("stories", "stream_stories", "stories"),
-    ("provenance", "stage_outputs", "provenance"),
-    ("divergences", "stage_outputs", "divergences"),
-    ("events", "Ledger.add", "places_events"),
-    ("events", "Ledger.finish", "places_events"),
+    ("ingest.segment", "segment_all", "segment"),
+    ("claims.stage", "extract_claims", "claims"),
+    ("stories.stage", "stream_stories", "stories"),
+    ("provenance.stage", "stage_outputs", "provenance"),
+    ("divergences.stage", "stage_outputs", "divergences"),
+    ("places.events", "Ledger.add", "places_events"),
+    ("places.events", "Ledger.finish", "places_events"),
 ]
 
 
@@ -153,9 +153,10 @@ def child_embedded(
     stories_only: bool = False,
 ) -> dict[str, Any]:
     """Ingest and analyze in a fresh store; per-stage seconds."""
-    from wiretrace import pipeline, segment
     from wiretrace.config import Settings
-    from wiretrace.ingest import ingest_paths
+    from wiretrace.engine import pipeline
+    from wiretrace.ingest import segment
+    from wiretrace.ingest.stage import ingest_paths
     from wiretrace.records import Article, Sentence
     from wiretrace.store import Store
 
@@ -189,8 +190,8 @@ def child_embedded(
 def child_ray(files: list[str], work: Path, cpus: int) -> dict[str, Any]:
     """Analyze on a local Ray cluster, then import into a store; per-phase seconds."""
     from wiretrace.config import Settings
-    from wiretrace.importer import import_parquet
-    from wiretrace.scale import ScaleOptions, analyze_ray
+    from wiretrace.engine.importer import import_parquet
+    from wiretrace.engine.scale import ScaleOptions, analyze_ray
     from wiretrace.store import Store
 
     start = time.perf_counter()
@@ -244,7 +245,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.child:
-        from wiretrace import pipeline
+        from wiretrace.engine import pipeline
 
         pipeline.PART_PROCESSES = args.part_processes or pipeline.PART_PROCESSES
         pipeline.PART_ARTICLES = args.part_articles or pipeline.PART_ARTICLES

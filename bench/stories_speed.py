@@ -55,7 +55,7 @@ def score(predicted: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple
 
 
 def ours(texts: list[str], threads: int) -> set[tuple[int, int]]:
-    """wiretrace.fingerprint: labelled copy/near-copy pairs."""
+    """wiretrace.stories.fingerprint: labelled copy/near-copy pairs."""
     found = fingerprint.near_duplicates(texts, fingerprint.FingerprintOptions(threads=threads))
     keep = found.exact | (found.jaccard >= THRESHOLD)
     return set(zip(found.left[keep].tolist(), found.right[keep].tolist(), strict=True))
@@ -138,10 +138,10 @@ def run_size(corpus: Corpus, size: int, datasketch_max: int, threads: int) -> No
 
 def run_stage(corpus: Corpus, size: int) -> None:
     """The whole story stage (embeddings, alignment, clustering) on the first ``size`` texts."""
-    from wiretrace import segment
     from wiretrace.config import StoriesSettings
+    from wiretrace.ingest import segment
     from wiretrace.records import Article
-    from wiretrace.stories import build_stories
+    from wiretrace.stories.stage import build_stories
 
     articles = [
         Article(f"a{i:07d}", t, None, None, None, None, None, "bench", None, "txt")

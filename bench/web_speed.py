@@ -255,7 +255,7 @@ def main() -> None:
         )
     from fastapi.testclient import TestClient
 
-    from wiretrace.web import create_app
+    from wiretrace.present.web import create_app
 
     client = TestClient(create_app(args.db))
     with Store(args.db, read_only=True) as store:

@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wiretrace.claims import ClaimsResult, extract_claims
+from wiretrace.claims.stage import ClaimsResult, extract_claims
 from wiretrace.config import ClaimsSettings
+from wiretrace.ingest.segment import segment_all
 from wiretrace.records import Article, Claim
-from wiretrace.segment import segment_all
 
 SHARED = (Path(__file__).parents[1] / ".." / "shared").resolve()
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})

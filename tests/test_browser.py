@@ -24,9 +24,9 @@ from typer.testing import CliRunner
 from ui_store import build_store
 
 from wiretrace.cli import app as cli_app
+from wiretrace.present.views import parse_anchor
 from wiretrace.records import Article
 from wiretrace.store import Store
-from wiretrace.views import parse_anchor
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -121,7 +121,7 @@ def servers() -> Iterator[dict[Path, str]]:
     """Started app servers by store path (one uvicorn thread each, stopped at the end)."""
     import uvicorn
 
-    from wiretrace.web import create_app
+    from wiretrace.present.web import create_app
 
     running: dict[Path, tuple[str, Any, threading.Thread]] = {}
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiretrace.claims import extract_claims
+from wiretrace.claims.stage import extract_claims
 from wiretrace.config import ClaimsSettings
+from wiretrace.ingest.segment import segment_all
 from wiretrace.records import Article, Claim
-from wiretrace.segment import segment_all
 
 CASES = json.loads((Path(__file__).parent / "data" / "claims_sentences.json").read_text(encoding="utf-8"))[
     "cases"
@@ -251,7 +251,7 @@ def test_stance_mode_adds_learned_cue_forms() -> None:
 
 def test_span_tagger_keeps_plain_rule_claims() -> None:
     """With [claims] span_model the rule claims stay (none here is nested); the tagger's cues come on top."""
-    from wiretrace.span_model import tag_articles
+    from wiretrace.claims.span_model import tag_articles
 
     text = (
         "The council voted on Tuesday to close the old library, the mayor said. "
@@ -272,8 +272,8 @@ def test_span_tagger_keeps_plain_rule_claims() -> None:
 
 def test_span_drafts_from_tagged_spans() -> None:
     """Tagged cue, source and content become a draft; a relative pronoun source takes the name before it."""
-    from wiretrace.lexicon import load_lexicon
-    from wiretrace.span_model import TaggedSpan, span_drafts
+    from wiretrace.claims.lexicon import load_lexicon
+    from wiretrace.claims.span_model import TaggedSpan, span_drafts
 
     text = "The plan stalled. The Harbour Gazette, which has portrayed the vote as a rout, kept quiet."
     article = _article(text)
@@ -296,8 +296,9 @@ def test_span_drafts_from_tagged_spans() -> None:
 def test_span_tagger_vetoes_only_untagged_nested_reports() -> None:
     """A report inside another claim's content goes when the tagger marks neither its cue nor its
     source; the outer claim, and a nested report the tagger confirms, stay."""
-    from wiretrace.attribution import Draft, SpeakerInfo
-    from wiretrace.span_model import TaggedSpan, without_untagged_nested
+    from wiretrace.claims.attribution import Draft
+    from wiretrace.claims.grammar import SpeakerInfo
+    from wiretrace.claims.span_model import TaggedSpan, without_untagged_nested
 
     text = "The mayor said she asked for the interview."
 
@@ -324,8 +325,8 @@ def test_span_tagger_vetoes_only_untagged_nested_reports() -> None:
 def test_parse_speaker_of_a_tagged_cue() -> None:
     """A cue the tagger marks without a source takes the parse's subject (a noun's possessor),
     unless that is 'it'."""
-    from wiretrace.attribution import parse_speaker
-    from wiretrace.claims import load_model
+    from wiretrace.claims.grammar import parse_speaker
+    from wiretrace.claims.stage import load_model
 
     nlp = load_model(ClaimsSettings().model, ClaimsSettings().exclude_components)
 
@@ -342,9 +343,9 @@ def test_parse_speaker_of_a_tagged_cue() -> None:
 
 def test_span_draft_leaves_a_reported_content_to_its_claim() -> None:
     """A tagged cue does not take a content another claim already reports."""
-    from wiretrace.attribution import Draft
-    from wiretrace.lexicon import load_lexicon
-    from wiretrace.span_model import TaggedSpan, span_drafts
+    from wiretrace.claims.attribution import Draft
+    from wiretrace.claims.lexicon import load_lexicon
+    from wiretrace.claims.span_model import TaggedSpan, span_drafts
 
     text = "The mayor said the plan was sound and officials agreed with it on Monday evening."
     sentences = segment_all([_article(text)])["a1"]
@@ -362,7 +363,7 @@ def test_span_draft_leaves_a_reported_content_to_its_claim() -> None:
 
 def test_span_tagger_skips_overlong_lines() -> None:
     """A line of two million characters (no line breaks) is left out, not a crash of the batch."""
-    from wiretrace.span_model import tag_articles
+    from wiretrace.claims.span_model import tag_articles
 
     long_line = "word " * 400_000
     text = "The mayor said the plan would fail.\n" + long_line

@@ -43,10 +43,10 @@ def test_claims_quality_gate_on_polnear_dev_sample(mode: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import polnear
 
-    from wiretrace.claims import extract_claims
+    from wiretrace.claims.stage import extract_claims
     from wiretrace.config import ClaimsSettings
+    from wiretrace.ingest.segment import segment_all
     from wiretrace.records import Article
-    from wiretrace.segment import segment_all
 
     folder = SHARED / "bench" / "polnear" / "dev"
     annotations: dict[str, Path] = {}

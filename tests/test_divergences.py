@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from record_factory import article, make
 
-from wiretrace import segment
-from wiretrace.divergences import DivergenceInput, find_divergences
+from wiretrace.divergences.stage import DivergenceInput, find_divergences
+from wiretrace.ingest import segment
 from wiretrace.records import Pair, Story
 
 

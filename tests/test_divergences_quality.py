@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from record_factory import article, make
 
-from wiretrace import segment
-from wiretrace.divergences import DivergenceInput, find_divergences
+from wiretrace.divergences.stage import DivergenceInput, find_divergences
+from wiretrace.ingest import segment
 from wiretrace.records import Divergence, Pair, Story
 
 CORPUS = Path(__file__).parent / "data" / "divergences"
@@ -80,8 +80,8 @@ def seeds_run():
     seeds = SHARED / "corpus" / "seeds"
     if not seeds.is_dir():
         pytest.skip(f"shared data not found at {seeds} (CI places ../shared beside the checkout)")
-    from wiretrace import pipeline
     from wiretrace.config import Settings
+    from wiretrace.engine import pipeline
 
     gold = json.loads((SHARED / "gold" / "seeds.json").read_text(encoding="utf-8"))
     articles = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from record_factory import make
 
-from wiretrace import segment
-from wiretrace.events import build_events, event_date
-from wiretrace.places import resolve_places
+from wiretrace.ingest import segment
+from wiretrace.places.events import build_events, event_date
+from wiretrace.places.stage import resolve_places
 from wiretrace.records import Article, Claim, Event
 from wiretrace.store import Store
 

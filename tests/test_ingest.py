@@ -14,7 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from wiretrace.config import IngestSettings
-from wiretrace.ingest import article_id, ingest_paths
+from wiretrace.ingest.stage import article_id, ingest_paths
 from wiretrace.records import Article, Rejection
 from wiretrace.store import Store
 
@@ -254,7 +254,7 @@ def test_stdin_is_read_as_one_input(db_path: Path) -> None:
 def test_one_big_file_is_stored_a_batch_at_a_time(tmp_path: Path, db_path: Path, monkeypatch) -> None:
     """A JSONL dump of millions must not wait in memory until its end: batches go to the store
     as they fill, and a copy later in the file is still counted as already stored."""
-    import wiretrace.ingest as ingest_module
+    import wiretrace.ingest.stage as ingest_module
 
     monkeypatch.setattr(ingest_module, "_BATCH_ARTICLES", 3)
     texts = [f"Report number {n}. The harbour board met on day {n} to discuss the pier." for n in range(10)]

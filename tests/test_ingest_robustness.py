@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from wiretrace.cli import app
 from wiretrace.config import IngestSettings
-from wiretrace.formats import SUPPORTED
-from wiretrace.ingest import ingest_paths
+from wiretrace.ingest.formats import SUPPORTED
+from wiretrace.ingest.stage import ingest_paths
 from wiretrace.records import Article, Rejection
 from wiretrace.store import Store
 
@@ -81,7 +81,7 @@ def test_killed_ingest_leaves_a_store_that_reruns_cleanly(tmp_path: Path) -> Non
 @settings(max_examples=80, deadline=None)
 @given(data=st.data())
 def test_a_damaged_feed_never_raises(data: st.DataObject) -> None:
-    from wiretrace.formats import Rejected, read_feed
+    from wiretrace.ingest.formats import Rejected, read_feed
 
     feed = (
         b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'

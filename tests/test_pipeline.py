@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from wiretrace import events, pipeline
 from wiretrace.config import Settings
+from wiretrace.engine import pipeline
+from wiretrace.engine.pipeline import analyze
 from wiretrace.export import export_document
-from wiretrace.ingest import expand_paths, ingest_paths
-from wiretrace.pipeline import analyze
+from wiretrace.ingest.stage import expand_paths, ingest_paths
+from wiretrace.places import events
 from wiretrace.records import Article, Sentence
 from wiretrace.store import TABLES, Store, table_name, to_arrow
 

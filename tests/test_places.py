@@ -8,10 +8,10 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wiretrace import segment
 from wiretrace.config import PlacesSettings
-from wiretrace.gazetteer import distance_km, get_gazetteer, load_rules, normalize, skeleton, variants
-from wiretrace.places import places_geojson, resolve_places
+from wiretrace.ingest import segment
+from wiretrace.places.gazetteer import distance_km, get_gazetteer, load_rules, normalize, skeleton, variants
+from wiretrace.places.stage import places_geojson, resolve_places
 from wiretrace.records import Article
 
 

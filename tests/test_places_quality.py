@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from places_cases import CASES, HELDOUT, HELDOUT_2, TOLERANCE_KM
 
-from wiretrace import segment
-from wiretrace.gazetteer import distance_km
-from wiretrace.places import resolve_places
+from wiretrace.ingest import segment
+from wiretrace.places.gazetteer import distance_km
+from wiretrace.places.stage import resolve_places
 from wiretrace.records import Article
 
 SHARED = (Path(__file__).parents[1] / ".." / "shared").resolve()

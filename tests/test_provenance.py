@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from record_factory import article, claim, make
 
-from wiretrace.independence import story_summary
-from wiretrace.provenance import ProvenanceInput, build_provenance
+from wiretrace.provenance.independence import story_summary
+from wiretrace.provenance.stage import ProvenanceInput, build_provenance
 from wiretrace.records import Alignment, Pair, Story
 
 WIRE = "Interior Minister Jane Holt told Reuters that 40 families were evacuated from the valley overnight."
@@ -270,7 +270,7 @@ def test_summary_sentence_reads_naturally():
 def test_prov_json_export_links_claims_to_the_upstream_report_and_the_speaker():
     from prov.model import ProvDocument
 
-    from wiretrace.prov_export import ProvInput, prov_document
+    from wiretrace.provenance.prov_export import ProvInput, prov_document
 
     data = _copy_story()
     result = build_provenance(data)

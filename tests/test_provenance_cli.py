@@ -9,10 +9,10 @@ import pytest
 from record_factory import article, claim, make
 from typer.testing import CliRunner
 
-from wiretrace import segment
 from wiretrace.cli import app
-from wiretrace.divergences import DivergenceInput, find_divergences
-from wiretrace.provenance import ProvenanceInput, build_provenance
+from wiretrace.divergences.stage import DivergenceInput, find_divergences
+from wiretrace.ingest import segment
+from wiretrace.provenance.stage import ProvenanceInput, build_provenance
 from wiretrace.records import (
     Article,
     Claim,

@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 from ui_store import HOSTILE, build_store, make
 
 from wiretrace.cli import app
-from wiretrace.graphics import Chain, PlaceInput, map_view, provenance_graph, word_diff
+from wiretrace.present.graphics import Chain, PlaceInput, map_view, provenance_graph, word_diff
+from wiretrace.present.report import render_report, write_report
+from wiretrace.present.views import MarkedSpan, parse_anchor, record_type, segments
 from wiretrace.records import Article, Story
-from wiretrace.report import render_report, write_report
 from wiretrace.store import Store
-from wiretrace.views import MarkedSpan, parse_anchor, record_type, segments
 
 
 @pytest.fixture

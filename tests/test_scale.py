@@ -18,16 +18,18 @@ import pytest
 from conftest import EXAMPLES
 from typer.testing import CliRunner
 
-from wiretrace import fingerprint, pipeline, segment
 from wiretrace.cli import app
 from wiretrace.config import Settings
+from wiretrace.engine import pipeline
+from wiretrace.engine.importer import ImportFailed, import_parquet
+from wiretrace.engine.pipeline import analyze
 from wiretrace.export import export, export_document
-from wiretrace.importer import ImportFailed, import_parquet
-from wiretrace.ingest import expand_paths, file_records, ingest_paths
-from wiretrace.pipeline import analyze
+from wiretrace.ingest import segment
+from wiretrace.ingest.stage import expand_paths, file_records, ingest_paths
 from wiretrace.records import Article
 from wiretrace.store import Store
-from wiretrace.stories import build_stories, fingerprint_options, story_order
+from wiretrace.stories import fingerprint
+from wiretrace.stories.stage import build_stories, fingerprint_options, story_order
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 needs_ray = pytest.mark.skipif(
@@ -125,7 +127,7 @@ def test_synthetic_10k_corpus_gives_the_same_stories_claims_and_divergences(
     size = int(os.environ.get("WIRETRACE_SCALE_TEST_ARTICLES", "10000"))
     files = [str(p) for p in write_corpus(size, tmp_path / "corpus.jsonl", seed=3, chunk_files=4)]
     expected = embedded(files, tmp_path / "embedded.duckdb")
-    from wiretrace.scale import ScaleOptions, analyze_ray
+    from wiretrace.engine.scale import ScaleOptions, analyze_ray
 
     # batches and story parts smaller than the embedded path's, so that the splits differ
     monkeypatch.setattr(pipeline, "PART_ARTICLES", 1500)
@@ -239,7 +241,7 @@ def test_parquet_inputs_read_like_json_lines(tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from wiretrace.scale import expand_inputs, input_records
+    from wiretrace.engine.scale import expand_inputs, input_records
 
     rows = [
         {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wiretrace.sources import (
+from wiretrace.provenance.sources import (
     KINDS,
     OWNERSHIPS,
     SourceRegistryError,

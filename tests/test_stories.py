@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_stories_quality import load_corpus  # noqa: I001 - tests folder is on sys.path
 
-from wiretrace import align, embeddings, fingerprint, segment
 from wiretrace.config import StoriesSettings
+from wiretrace.ingest import segment
 from wiretrace.records import Alignment, Article, Pair
 from wiretrace.store import Store
-from wiretrace.stories import build_stories, story_order, stream_stories
-from wiretrace.story_features import Features
+from wiretrace.stories import align, embeddings, fingerprint
+from wiretrace.stories.features import Features
+from wiretrace.stories.stage import build_stories, story_order, stream_stories
 
 WIRE = (
     "The city council of Tampere approved a plan on Tuesday to build a new bridge across the rapids. "
@@ -204,7 +205,7 @@ def test_spilled_features_rebuild_what_the_sentences_give() -> None:
 
 def test_analyze_writes_stories_to_the_store(tmp_path: Path) -> None:
     from wiretrace.config import Settings
-    from wiretrace.pipeline import analyze
+    from wiretrace.engine.pipeline import analyze
     from wiretrace.records import Pair, Story
 
     articles, _ = load_corpus()

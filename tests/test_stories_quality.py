@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from wiretrace import segment
 from wiretrace.config import StoriesSettings
+from wiretrace.ingest import segment
 from wiretrace.records import Article
-from wiretrace.stories import StoriesResult, build_stories
+from wiretrace.stories.stage import StoriesResult, build_stories
 
 CORPUS = Path(__file__).parent / "data" / "stories" / "labelled.json"
 # written after the stage was tuned on CORPUS (it then scored B-cubed 0.896, ARI 0.774; two scale
@@ -216,7 +216,7 @@ def test_beats_tfidf_average_linkage_at_its_best_threshold(
     labelled: tuple[StoriesResult, dict[str, dict[str, str | None]]],
 ) -> None:
     """The baseline gets its threshold chosen on this very corpus; the stage keeps its defaults."""
-    from wiretrace.story_links import cluster_average_linkage
+    from wiretrace.stories.links import cluster_average_linkage
 
     result, labels = labelled
     articles = [a for path in (CORPUS, HELD_OUT) for a in load_corpus(path)[0] if a.article_id in labels]

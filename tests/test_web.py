@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from ui_store import HOSTILE, build_store
 
 from wiretrace.cli import app as cli_app
+from wiretrace.present.web import create_app
 from wiretrace.store import Store
-from wiretrace.web import create_app
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_story_page_links_the_other_stories_of_its_storyline(tmp_path: Path) -> 
 def test_concurrent_readers_get_the_same_views(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from wiretrace.views import Reader, story_view
+    from wiretrace.present.views import Reader, story_view
 
     path = tmp_path / "c.duckdb"
     build_store(path)

@@ -64,13 +64,13 @@ def _write_tables(store: Store, out: Path, suffix: str) -> dict[str, int]:
 
 
 def _write_prov(store: Store, out: Path) -> dict[str, int]:
-    from wiretrace.prov_export import write_prov  # the prov package loads only for this format
+    from wiretrace.provenance.prov_export import write_prov  # the prov package loads only for this format
 
     return write_prov(store, out)
 
 
 def _write_geojson(store: Store, out: Path) -> dict[str, int]:
-    from wiretrace.places import places_geojson  # places own their map format
+    from wiretrace.places.stage import places_geojson  # places own their map format
     from wiretrace.records import Place
 
     places = store.load(Place)

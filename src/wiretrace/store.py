@@ -306,7 +306,7 @@ class Store:
         """``arrow`` a batch of ``rows`` at a time: the table never sits in memory whole."""
         cursor = self.connection.cursor()
         try:
-            reader = cursor.sql(self._export_sql(record_type)).fetch_arrow_reader(rows)
+            reader = cursor.sql(self._export_sql(record_type)).to_arrow_reader(rows)
             yield from reader
         finally:
             cursor.close()

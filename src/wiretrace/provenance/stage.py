@@ -1,0 +1,568 @@
+"""Claim groups, provenance chains and independence counts for the claims of each story.
+
+A claim group holds the claims of one story that state the same thing: compatible speakers
+(same or coreferent, or one version dropped the attribution) and similar content (aligned
+sentences lower the bar). Each claim gets a provenance chain: speaker -> affiliation (the
+registry body the speaker or the role words name) -> via outlet -> carrying article.
+Independence counts distinct upstream origins after collapsing copies and rewrites (articles
+joined by copy/near_copy/rewrite pairs share their credits) and grouping origins that share
+an affiliation (every state outlet and official body of one country is one party).
+
+Example:
+    result = build_provenance(ProvenanceInput(articles, stories, pairs, alignments, claims))
+    for row in result.independence:
+        print(row.summary)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from wiretrace.config import ProvenanceSettings, Settings
+from wiretrace.provenance.independence import independence
+from wiretrace.provenance.sources import Source, SourceRegistry, get_registry, normalise
+from wiretrace.records import (
+    Alignment,
+    Article,
+    Claim,
+    ClaimGroup,
+    Independence,
+    Pair,
+    ProvenanceChain,
+    Story,
+)
+
+COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
+_PRONOUNS = frozenset("he she they it we i him her them us who".split())
+# speaker affiliations come from bodies and governments, not from outlets that merely carry words
+_AFFILIATION_KINDS = frozenset({"official_body", "armed_group", "international_body", "state_agency"})
+
+
+@dataclass(frozen=True)
+class ProvenanceInput:
+    """The records provenance reads: the outputs of ingest, stories, align and claims."""
+
+    articles: Sequence[Article]
+    stories: Sequence[Story]
+    pairs: Sequence[Pair] = ()
+    alignments: Sequence[Alignment] = ()
+    claims: Sequence[Claim] = ()
+
+
+@dataclass(frozen=True)
+class ProvenanceResult:
+    """Claim groups, one chain per claim, and independence per group and per story."""
+
+    groups: list[ClaimGroup] = field(default_factory=list)
+    chains: list[ProvenanceChain] = field(default_factory=list)
+    independence: list[Independence] = field(default_factory=list)
+
+
+class _UnionFind:
+    """Disjoint sets over string keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def _short_hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=65536)
+def _speaker_key(claim: Claim) -> str:
+    """The claim's speaker, normalised; "" for no speaker or an unresolved pronoun."""
+    key = normalise(claim.speaker_canonical or claim.speaker)
+    return "" if key in _PRONOUNS else key
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_key(text: str) -> str:
+    return re.sub(r"\s+", " ", normalise(text)).strip()
+
+
+@functools.lru_cache(maxsize=65536)
+def _lookup(registry: SourceRegistry, key: str) -> Source | None:
+    return registry.lookup(key)
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_words(text: str) -> frozenset[str]:
+    """Words of four or more letters: enough to tell which claims could be the same."""
+    return frozenset(w for w in _content_key(text).split() if len(w) >= 4)
+
+
+def _candidate_pairs(
+    claims: Sequence[Claim], aligned: set[tuple[str, int, str, int]]
+) -> list[tuple[int, int]]:
+    """Index pairs of claims worth comparing: aligned sentences, or a shared uncommon word.
+
+    Blocking keeps big stories linear-ish: a word in more than a third of the claims (and at
+    least 20) proposes no pairs, since it tells nothing about which claims match.
+    """
+    index: dict[str, list[int]] = defaultdict(list)
+    for position, claim in enumerate(claims):
+        for word in _content_words(claim.content):
+            index[word].append(position)
+    limit = max(20, len(claims) // 3)
+    pairs: set[tuple[int, int]] = set()
+    for positions in index.values():
+        if len(positions) <= limit:
+            pairs.update((a, b) for i, a in enumerate(positions) for b in positions[i + 1 :])
+    by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for position, claim in enumerate(claims):
+        by_sentence[(claim.article_id, claim.sentence_index)].append(position)
+    for article_a, sentence_a, article_b, sentence_b in aligned:
+        for a in by_sentence.get((article_a, sentence_a), ()):
+            for b in by_sentence.get((article_b, sentence_b), ()):
+                pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)
+
+
+def speakers_compatible(a: Claim, b: Claim, registry: SourceRegistry, settings: ProvenanceSettings) -> bool:
+    """Whether two claims can come from the same speaker (same, coreferent, or attribution dropped)."""
+    key_a, key_b = _speaker_key(a), _speaker_key(b)
+    if not key_a or not key_b:
+        # a rewrite that drops the attribution keeps the claim; two different named speakers never merge
+        return not key_a and not key_b or "none" in (a.sourcing, b.sourcing) or a.sourcing == b.sourcing
+    if key_a == key_b or a.sourcing == b.sourcing == "anonymous":
+        return True  # rewriters describe one anonymous source in many ways
+    source_a, source_b = _lookup(registry, key_a), _lookup(registry, key_b)
+    if source_a and source_b:
+        return source_a.source_id == source_b.source_id
+    last_a, last_b = key_a.split()[-1], key_b.split()[-1]
+    if last_a == last_b and len(last_a) > 2:
+        return True  # "Vladimir Putin" / "Putin"; "the ministry" / "Ministry of Health"
+    return fuzz.token_set_ratio(key_a, key_b) >= settings.speaker_similarity
+
+
+def content_similarity(a: Claim, b: Claim) -> float:
+    """Similarity in [0, 1] of two claims' contents, robust to reordering and to one being shorter."""
+    text_a, text_b = _content_key(a.content), _content_key(b.content)
+    if not text_a or not text_b:
+        return 0.0
+    # token_set alone rewards a tiny shared phrase; average it with the order-free full ratio
+    return (fuzz.token_set_ratio(text_a, text_b) + fuzz.token_sort_ratio(text_a, text_b)) / 200.0
+
+
+def _first_order(story: Story, articles: dict[str, Article]) -> dict[str, tuple[str, int, str]]:
+    """A sort key per article of the story: published date, then rank as likely original, then id."""
+    ranking = list(getattr(story, "original_ranking", ()) or ())
+    if story.likely_original and story.likely_original not in ranking:
+        ranking.insert(0, story.likely_original)
+    keys = {}
+    for article_id in story.article_ids:
+        article = articles.get(article_id)
+        published = (article.published or "") if article else ""
+        rank = ranking.index(article_id) if article_id in ranking else len(ranking)
+        keys[article_id] = (published[:10] or "9999", rank, article_id)
+    return keys
+
+
+def _story_of_claims(data: ProvenanceInput) -> dict[str, str]:
+    """Article id -> story id; an article in no story stands alone as ``article:<id>``."""
+    story_of: dict[str, str] = {}
+    for story in data.stories:
+        for article_id in story.article_ids:
+            story_of.setdefault(article_id, story.story_id)
+    for claim in data.claims:
+        story_of.setdefault(claim.article_id, f"article:{claim.article_id}")
+    return story_of
+
+
+def group_claims(
+    data: ProvenanceInput, registry: SourceRegistry, settings: ProvenanceSettings
+) -> list[ClaimGroup]:
+    """Group the claims of each story that state the same thing, across articles.
+
+    Args:
+        data: the stage inputs (claims, stories, alignments, articles).
+        registry: the source registry, to tell two named bodies apart.
+        settings: similarity thresholds.
+    Returns:
+        one ClaimGroup per distinct statement (singletons included), ordered by story and first claim.
+    Example:
+        groups = group_claims(data, get_registry(), ProvenanceSettings())
+    """
+    articles = {a.article_id: a for a in data.articles}
+    story_of = _story_of_claims(data)
+    stories = {s.story_id: s for s in data.stories}
+    aligned = {
+        (al.article_a, al.sentence_a, al.article_b, al.sentence_b)
+        for al in data.alignments
+        if al.sentence_a >= 0 and al.sentence_b >= 0
+    }
+    by_story: dict[str, list[Claim]] = defaultdict(list)
+    for claim in data.claims:
+        by_story[story_of[claim.article_id]].append(claim)
+    groups: list[ClaimGroup] = []
+    for story_id in sorted(by_story):
+        claims = sorted(by_story[story_id], key=lambda c: c.claim_id)
+        sets = _UnionFind()
+        for claim in claims:
+            sets.find(claim.claim_id)
+        candidates = _candidate_pairs(claims, aligned)
+        for first, second in candidates:
+            a, b = claims[first], claims[second]
+            if a.article_id == b.article_id or not speakers_compatible(a, b, registry, settings):
+                continue
+            pair_key = (a.article_id, a.sentence_index, b.article_id, b.sentence_index)
+            is_aligned = (
+                pair_key in aligned or (pair_key[2], pair_key[3], pair_key[0], pair_key[1]) in aligned
+            )
+            threshold = settings.aligned_similarity if is_aligned else settings.content_similarity
+            if "none" in (a.sourcing, b.sourcing) and a.sourcing != b.sourcing:
+                threshold += settings.unattributed_margin  # a dropped attribution needs closer wording
+            if content_similarity(a, b) >= threshold:
+                sets.union(a.claim_id, b.claim_id)
+        members: dict[str, list[Claim]] = defaultdict(list)
+        for claim in claims:
+            members[sets.find(claim.claim_id)].append(claim)
+        story = stories.get(story_id) or _solo_story(story_id, claims)
+        order = _first_order(story, articles)
+        story_groups = [_make_group(story_id, m, order, articles) for m in members.values()]
+        groups.extend(_link_statements(story_groups, claims, candidates, aligned, settings))
+    groups.sort(key=lambda g: (g.story_id, g.claim_ids[0]))
+    return groups
+
+
+def _link_statements(
+    groups: list[ClaimGroup],
+    claims: Sequence[Claim],
+    candidates: Sequence[tuple[int, int]],
+    aligned: set[tuple[str, int, str, int]],
+    settings: ProvenanceSettings,
+) -> list[ClaimGroup]:
+    """Give groups whose speakers differ but whose content is the same one ``statement_id``."""
+    group_of = {c: g.group_id for g in groups for c in g.claim_ids}
+    sets = _UnionFind()
+    for group in groups:
+        sets.find(group.group_id)
+    for first, second in candidates:
+        a, b = claims[first], claims[second]
+        group_a, group_b = group_of[a.claim_id], group_of[b.claim_id]
+        if sets.find(group_a) == sets.find(group_b):
+            continue
+        pair_key = (a.article_id, a.sentence_index, b.article_id, b.sentence_index)
+        is_aligned = pair_key in aligned or (pair_key[2], pair_key[3], pair_key[0], pair_key[1]) in aligned
+        if content_similarity(a, b) >= (
+            settings.aligned_similarity if is_aligned else settings.content_similarity
+        ):
+            sets.union(group_a, group_b)
+    return [replace(g, statement_id="s-" + sets.find(g.group_id).removeprefix("g-")) for g in groups]
+
+
+def _solo_story(story_id: str, claims: Sequence[Claim]) -> Story:
+    """A stand-in story for claims whose article no story holds."""
+    article_ids = tuple(sorted({c.article_id for c in claims}))
+    values: dict[str, object] = {}
+    for name, annotation in Story.__annotations__.items():
+        kind = str(annotation)
+        values[name] = (
+            () if kind.startswith("tuple") else None if "None" in kind else 0 if kind == "int" else ""
+        )
+    values.update(story_id=story_id, article_ids=article_ids, likely_original=None)
+    return Story(**values)  # type: ignore[arg-type]
+
+
+def _make_group(
+    story_id: str, members: list[Claim], order: dict[str, tuple[str, int, str]], articles: dict[str, Article]
+) -> ClaimGroup:
+    members = sorted(
+        members, key=lambda c: (order.get(c.article_id, ("9999", 99, c.article_id)), c.content_start)
+    )
+    first = members[0]
+    named = [c for c in members if _speaker_key(c)]
+    speaker = max(named, key=lambda c: len(c.speaker_canonical or c.speaker)) if named else None
+    article_ids = tuple(dict.fromkeys(c.article_id for c in members))
+    first_article = articles.get(first.article_id)
+    return ClaimGroup(
+        group_id="g-" + _short_hash(story_id, *sorted(c.claim_id for c in members)),
+        story_id=story_id,
+        canonical=first.content,
+        canonical_claim=first.claim_id,
+        speaker=(speaker.speaker_canonical or speaker.speaker) if speaker else "",
+        claim_ids=tuple(c.claim_id for c in members),
+        article_ids=article_ids,
+        first_article=first.article_id,
+        first_published=first_article.published if first_article else None,
+        statement_id="",
+    )
+
+
+def _copy_components(pairs: Iterable[Pair]) -> _UnionFind:
+    """Articles joined by copy, near-copy or rewrite pairs: one upstream item each."""
+    sets = _UnionFind()
+    for pair in pairs:
+        if pair.kind in COPY_KINDS:
+            sets.union(pair.article_a, pair.article_b)
+    return sets
+
+
+def _registry_id(source: Source | None, name: str) -> str:
+    if source is not None:
+        return source.source_id
+    return "unknown:" + normalise(name).replace(" ", "_") if name.strip() else ""
+
+
+_FORMER = re.compile(r"\b(?:former|ex|retired|onetime|one-time|erstwhile)[\s-]*$", re.IGNORECASE)
+_NAME_GAP = re.compile(r"(?:\s+[A-Z][\w.'’-]*)*\s*")
+
+
+def _context_affiliation(claim: Claim, text: str, registry: SourceRegistry) -> Source | None:
+    """A body named right before the speaker's name ("Russian President Vladimir Putin") or in an
+    appositive after it ("Ivan Petrov, a spokesman for the Ukrainian General Staff"); "former" cancels it."""
+    name = (claim.speaker_canonical or claim.speaker).strip()
+    if not name or not text or not name[:1].isupper():
+        return None
+    surname = name.split()[-1]
+    for count, occurrence in enumerate(re.finditer(r"\b" + re.escape(surname) + r"\b", text)):
+        if count >= 8:
+            break
+        before = text[max(0, occurrence.start() - 80) : occurrence.start()]
+        for mention in reversed(registry.find_in_text(before)):
+            if mention.source.kind not in _AFFILIATION_KINDS:
+                continue
+            if _NAME_GAP.fullmatch(before[mention.end :]) and not _FORMER.search(before[: mention.start]):
+                return mention.source
+            break
+        appositive = re.match(r",\s+([^,.;:]{3,90})", text[occurrence.end() : occurrence.end() + 100])
+        if appositive and not re.match(r"(?:the\s+|a\s+)?(?:former|ex|retired)\b", appositive.group(1), re.I):
+            mentions = [
+                m for m in registry.find_in_text(appositive.group(1)) if m.source.kind in _AFFILIATION_KINDS
+            ]
+            if mentions:
+                return mentions[0].source
+    return None
+
+
+def speaker_affiliation(claim: Claim, registry: SourceRegistry, text: str = "") -> tuple[Source | None, str]:
+    """The body or government a claim's speaker speaks for, and how it was found.
+
+    ``how``: ``speaker`` (the speaker is a body: "the Kremlin", or a country or capital standing
+    for its government: "Moscow said"), ``role`` (role words: "Russian President"), or
+    ``context`` (the words around the speaker's name in the article ``text``).
+    """
+    for name in (claim.speaker_canonical, claim.speaker):
+        source = registry.lookup(name)
+        if source is not None and source.kind in _AFFILIATION_KINDS:
+            return source, "speaker"
+        official = registry.person(name)
+        if official is not None:
+            return official, "speaker"
+        country = registry.country_named(name)
+        if country is not None:
+            government = registry.official_body(country.code, "government")
+            if government is not None:
+                return government, "speaker"
+    for role in (claim.speaker_role, claim.speaker_canonical, claim.speaker):
+        if role and _FORMER.search(role.split(" ")[0] + " "):
+            continue
+        mentions = [m for m in registry.find_in_text(role or "") if m.source.kind in _AFFILIATION_KINDS]
+        if mentions:
+            # the widest mention is the most specific body ("Russian General Staff" over "Russian")
+            best = max(mentions, key=lambda m: m.end - m.start)
+            return best.source, "role"
+    found = _context_affiliation(claim, text, registry)
+    return (found, "context") if found else (None, "")
+
+
+def build_chains(
+    data: ProvenanceInput, groups: Sequence[ClaimGroup], registry: SourceRegistry
+) -> list[ProvenanceChain]:
+    """One provenance chain per claim, with copies sharing the credits of their upstream item.
+
+    Example:
+        chains = build_chains(data, group_claims(data, registry, settings), registry)
+    """
+    articles = {a.article_id: a for a in data.articles}
+    claims = {c.claim_id: c for c in data.claims}
+    components = _copy_components(data.pairs)
+    # one speaker is usually quoted several times in an article: resolve each (article, speaker) once
+    resolved: dict[tuple[str, str, str, str], tuple[Source | None, str]] = {}
+    affiliations: dict[str, tuple[Source | None, str]] = {}
+    for cid, c in claims.items():
+        key = (c.article_id, c.speaker_canonical, c.speaker, c.speaker_role)
+        if key not in resolved:
+            text = articles[c.article_id].text if c.article_id in articles else ""
+            resolved[key] = speaker_affiliation(c, registry, text)
+        affiliations[cid] = resolved[key]
+    # coreference: a speaker resolved once in an article is resolved everywhere in that article
+    by_speaker: dict[tuple[str, str], Source] = {}
+    for cid, (source, _) in affiliations.items():
+        claim = claims[cid]
+        if source is not None and _speaker_key(claim):
+            by_speaker.setdefault((claim.article_id, _speaker_key(claim)), source)
+    chains: list[ProvenanceChain] = []
+    for group in groups:
+        members = [claims[c] for c in group.claim_ids if c in claims]
+        # copies share credits: the first member of a copy component that names a via gives it to all
+        credit: dict[str, Claim] = {}
+        group_affiliation: Source | None = None
+        for claim in members:
+            component = components.find(claim.article_id)
+            if claim.via_outlet.strip() and component not in credit:
+                credit[component] = claim
+            group_affiliation = group_affiliation or affiliations[claim.claim_id][0]
+        for claim in members:
+            if affiliations[claim.claim_id][0] is None and group_affiliation and _speaker_key(claim):
+                # the same speaker, resolved in another version of the claim
+                by_speaker.setdefault((claim.article_id, _speaker_key(claim)), group_affiliation)
+            chains.append(
+                _chain(claim, group, credit, components, affiliations, by_speaker, articles, registry)
+            )
+    return chains
+
+
+def _chain(
+    claim: Claim,
+    group: ClaimGroup,
+    credit: dict[str, Claim],
+    components: _UnionFind,
+    affiliations: dict[str, tuple[Source | None, str]],
+    by_speaker: dict[tuple[str, str], Source],
+    articles: dict[str, Article],
+    registry: SourceRegistry,
+) -> ProvenanceChain:
+    """The chain of one claim (see ``ProvenanceChain``)."""
+    component = components.find(claim.article_id)
+    affiliation, how = affiliations[claim.claim_id]
+    if affiliation is None and _speaker_key(claim):
+        affiliation = by_speaker.get((claim.article_id, _speaker_key(claim)))
+        how = "coreference" if affiliation else ""
+    via_claim = claim if claim.via_outlet.strip() else credit.get(component)
+    via_name = via_claim.via_outlet.strip() if via_claim else ""
+    via_source = registry.lookup(via_name) if via_name else None
+    article = articles.get(claim.article_id)
+    outlet_name = (article.outlet or "") if article else ""
+    outlet = registry.lookup(outlet_name) or registry.by_domain(article.url if article else None)
+    speaker = claim.speaker_canonical or claim.speaker
+    speaker_key = _speaker_key(claim) or normalise(group.speaker)
+
+    # "Clean Water Group, an NGO that ..." and "Clean Water Group" are one speaker: drop appositives
+    speaker_name = (group.speaker or speaker).split(",")[0].strip()
+    group_speaker = normalise(speaker_name) if speaker_name else speaker_key
+    via_key = _registry_id(via_source, via_name)
+    via_label = via_source.name if via_source else via_name
+    # the origin is the upstream report (the via outlet's item, else the speaker's own statement);
+    # the party is whose side it is. Vague sources ("local reports") give no countable origin.
+    if (
+        (claim.sourcing in ("none", "vague") or not speaker)
+        and not via_name
+        and claim.sourcing != "anonymous"
+    ):
+        origin, origin_label, party, party_label = "", "", "", ""
+    else:
+        if via_key:
+            origin, origin_label = f"via:{via_key}", via_label
+        elif claim.sourcing == "named":
+            who = affiliation.source_id if affiliation and how == "speaker" else group_speaker
+            origin, origin_label = (
+                f"speaker:{who}",
+                affiliation.name if affiliation and how == "speaker" else speaker,
+            )
+        else:
+            origin, origin_label = f"item:{component}", f"{claim.sourcing} source in {component}"
+        if affiliation is not None:
+            party, party_label = registry.affiliation(affiliation), registry.affiliation_label(affiliation)
+        elif via_source is not None and via_source.ownership == "state":
+            # an unplaced speaker reaches us only through one state's media: that state is the party,
+            # though nothing says the speaker works for it (the affiliation stays unknown)
+            party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
+        elif claim.sourcing == "named" and group_speaker:
+            party, party_label = f"speaker:{group_speaker}", speaker_name
+        elif via_source is not None:
+            party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
+        elif via_key:
+            party, party_label = via_key, via_name
+        elif outlet is not None:
+            party, party_label = registry.affiliation(outlet), registry.affiliation_label(outlet)
+        else:
+            party, party_label = f"item:{component}", f"{claim.sourcing} source in {claim.article_id}"
+    return ProvenanceChain(
+        claim_id=claim.claim_id,
+        group_id=group.group_id,
+        story_id=group.story_id,
+        article_id=claim.article_id,
+        sourcing=claim.sourcing,
+        speaker=speaker,
+        affiliation_id=affiliation.source_id if affiliation else "",
+        affiliation=affiliation.name if affiliation else "",
+        affiliation_how=how if affiliation else "",
+        via_outlet=via_name,
+        via_source_id=_registry_id(via_source, via_name),
+        via_kind=via_source.kind if via_source else ("unknown_site" if via_name else ""),
+        via_from_article=via_claim.article_id if via_claim and via_claim is not claim else "",
+        article_outlet=outlet.name if outlet else outlet_name,
+        article_source_id=_registry_id(outlet, outlet_name),
+        article_kind=outlet.kind if outlet else "unknown_site",
+        origin=origin,
+        origin_label=origin_label,
+        party=party,
+        party_label=party_label,
+    )
+
+
+def build_provenance(
+    data: ProvenanceInput, settings: ProvenanceSettings | None = None, registry: SourceRegistry | None = None
+) -> ProvenanceResult:
+    """Claim groups, provenance chains and independence for every story.
+
+    Args:
+        data: articles, stories, pairs, alignments and claims (empty claims give an empty result).
+        settings: thresholds; defaults when None.
+        registry: the source registry; the shipped one when None.
+    Returns:
+        a ProvenanceResult with groups, chains and independence rows.
+    Example:
+        result = build_provenance(ProvenanceInput(articles, stories, pairs, alignments, claims))
+    """
+    settings = settings or ProvenanceSettings()
+    if not data.claims:
+        return ProvenanceResult()
+    registry = registry or get_registry()
+    groups = group_claims(data, registry, settings)
+    chains = build_chains(data, groups, registry)
+    return ProvenanceResult(
+        groups=groups, chains=chains, independence=independence(groups, chains, data.stories)
+    )
+
+
+def stage_outputs(
+    articles: Sequence[Article], outputs: Mapping[type, Sequence[Any]], settings: Settings
+) -> dict[type, list[Any]]:
+    """The pipeline step: reads the stories/align/claims outputs (empty when those stages are absent).
+
+    Example:
+        outputs.update(stage_outputs(articles, outputs, settings))
+    """
+    data = ProvenanceInput(
+        articles=articles,
+        stories=list(outputs.get(Story, ())),
+        pairs=list(outputs.get(Pair, ())),
+        alignments=list(outputs.get(Alignment, ())),
+        claims=list(outputs.get(Claim, ())),
+    )
+    registry = get_registry(settings.sources.sources_file or None)
+    result = build_provenance(data, settings.provenance, registry)
+    return {ClaimGroup: result.groups, ProvenanceChain: result.chains, Independence: result.independence}
