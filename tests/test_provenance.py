@@ -70,7 +70,9 @@ def test_copies_of_one_wire_item_are_one_group_and_one_origin():
     assert chains["a3"].article_source_id.startswith("unknown:")  # unknown outlets stay unknown
     group_row = next(r for r in result.independence if r.scope == "claim_group")
     assert group_row.label == "single_source"
-    assert group_row.independent_sources == 1
+    # no registry body, role or context says whom the minister speaks for: shown, never counted
+    assert group_row.independent_sources == 0
+    assert "1 unplaced speaker not counted (Interior Minister Jane Holt)" in group_row.summary
 
 
 def _two_sides(first: str, second: str, neutral: str | None = None):
@@ -337,15 +339,21 @@ def test_a_story_without_claims_is_reported_unsourced_when_claims_exist_elsewher
     assert rows["s-quiet"].summary.startswith("1 article, 0 claims, no named upstream origins")
 
 
-def test_an_unplaced_speaker_heard_only_through_state_media_joins_that_state_but_keeps_no_affiliation():
-    text = "Analyst Lena Ortiz told TASS that the harvest had failed."
-    data = ProvenanceInput(
-        [article("o1", text, "Some Blog")],
-        [_story("s8", "o1")],
-        [],
-        [],
-        [claim("o1", text, "the harvest had failed", "Analyst Lena Ortiz", via="TASS")],
-    )
-    chain = build_provenance(data).chains[0]
-    assert (chain.party, chain.party_label) == ("RU:state", "Russian state")
-    assert chain.affiliation_id == ""  # nothing says she speaks for the Russian state
+def test_a_speaker_heard_only_through_an_outlet_stays_unplaced_whoever_owns_the_outlet():
+    chains = {}
+    for outlet in ("TASS", "Interfax"):  # state-owned, privately owned: the same rule
+        text = f"Analyst Lena Ortiz told {outlet} that the harvest had failed."
+        data = ProvenanceInput(
+            [article("o1", text, "Some Blog")],
+            [_story("s8", "o1")],
+            [],
+            [],
+            [claim("o1", text, "the harvest had failed", "Analyst Lena Ortiz", via=outlet)],
+        )
+        chains[outlet] = build_provenance(data).chains[0]
+    for chain in chains.values():
+        assert (chain.party, chain.party_label) == ("", "unplaced: Analyst Lena Ortiz")
+        assert chain.affiliation_id == ""  # nothing says whom she speaks for
+    assert chains["TASS"].via_source_id == "tass" and chains["Interfax"].via_source_id == "interfax"
+
+

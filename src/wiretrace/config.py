@@ -107,6 +107,7 @@ class ProvenanceSettings:
     aligned_similarity: float = 0.5  # when the align stage paired their sentences
     unattributed_margin: float = 0.08  # added to the bar when one version dropped the attribution
     speaker_similarity: float = 85.0  # rapidfuzz token_set_ratio between two speaker names
+    dispute_similarity: float = 0.6  # a denial's content and the content of the claim it targets
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,18 @@ class Sentence:
     paragraph: int
 
 
+# pair kinds that say "these two articles rest on one upstream item": the one definition that
+# independence, disputes, divergences and the PROV export read (``sibling``: both derive from an
+# upstream that may be absent from the corpus)
+DERIVED_KINDS = frozenset({"copy", "near_copy", "rewrite", "sibling"})
+
+
 @dataclass(frozen=True)
 class Pair:
     """Two articles that belong together and how (``stories``).
 
-    ``kind`` is one of ``copy``, ``near_copy``, ``rewrite``, ``same_event``.
+    ``kind`` is one of ``copy``, ``near_copy``, ``rewrite``, ``sibling``, ``same_event``; the
+    first four are ``DERIVED_KINDS``.
     ``article_a`` < ``article_b`` always. ``score`` is the same-story evidence in [0, 1] (what
     clustering uses); ``similarity`` is a graded topical similarity for ranking (mean of the
     embedding cosine and the IDF-weighted word cosine).
@@ -130,6 +137,9 @@ class Claim:
     ``cue_class``: assert, confirm, claim, deny, report (empty for ``sourcing == "none"``).
     ``sourcing``: named, anonymous, vague, none.
     ``quote_kind``: direct, indirect, mixed, none.
+    ``stance``: how the speaker holds the content: asserts, denies, doubts, or relays (the
+    content is someone else's attributed statement, "X reported that Y said ..."). Decided once,
+    in ``claims.stance``; claim groups, disputes, independence and events all read it.
     Spans are -1/-1 when absent.
     """
 
@@ -154,6 +164,7 @@ class Claim:
     hedges: tuple[str, ...]
     sourcing: str
     quote_kind: str
+    stance: str = "asserts"
 
 
 @dataclass(frozen=True)
@@ -197,7 +208,12 @@ class ProvenanceChain:
     ``affiliation_how``: speaker, role, coreference, via, or "" (unknown).
     ``via_from_article`` is the article whose credit gave ``via_outlet`` when this copy removed it.
     ``origin`` is the upstream-origin key used for independence, "" for an unsourced claim;
-    ``party`` groups origins that share an affiliation ("RU:state", "source:reuters").
+    ``party`` groups origins that share an affiliation ("RU:state", "source:reuters"); it is ""
+    for a speaker no registry body, role or context places (``party_label`` "unplaced: NAME"),
+    and such a speaker is never counted as an independent party. A via outlet that only carries
+    a speaker's words never gives the party. ``stance`` is the claim's; ``upstream`` the
+    derivation component of the carrying article (articles joined by copy, near-copy, rewrite
+    or sibling pairs share one).
     """
 
     claim_id: str
@@ -220,15 +236,42 @@ class ProvenanceChain:
     origin_label: str
     party: str
     party_label: str
+    stance: str = "asserts"
+    upstream: str = ""
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A claim that denies or doubts what a claim group asserts, with its evidence (``provenance``).
+
+    The disputing claim never joins the group it disputes; ``cue_start``/``cue_end`` is the
+    span of its denial or doubt ("denied", "could not confirm") in ``article_id``, and
+    ``similarity`` how close its content is to the group's canonical claim.
+    """
+
+    dispute_id: str
+    story_id: str
+    group_id: str
+    claim_id: str
+    article_id: str
+    stance: str
+    cue_start: int
+    cue_end: int
+    similarity: float
+    party: str
+    party_label: str
 
 
 @dataclass(frozen=True)
 class Independence:
     """How many independent upstream origins back a claim group or a whole story (``provenance``).
 
-    ``scope`` is ``claim_group`` or ``story``; ``label`` one of single_source, one_party,
-    independently_corroborated, unsourced, and for a story uncorroborated (several parties, none
-    confirming another's claim); ``summary`` says it in one sentence.
+    ``scope`` is ``claim_group`` or ``story``; ``label`` one of unsourced, single_source,
+    one_party, uncorroborated (several origins, but not two known parties asserting from articles
+    not derived from each other), disputed (claimed by some, denied or doubted by others) and
+    independently_corroborated (two or more known parties assert it from articles not derived
+    from each other, and no one disputes it); ``summary`` says who claims, who disputes and who
+    only relays, with counts. ``independent_sources`` counts the known asserting parties.
     """
 
     scope: str

@@ -38,6 +38,7 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     records.Event: ("events", ("event_id",)),
     records.ClaimGroup: ("claim_groups", ("group_id",)),
     records.ProvenanceChain: ("provenance", ("claim_id",)),
+    records.Dispute: ("disputes", ("dispute_id",)),
     records.Independence: ("independence", ("scope", "scope_id")),
     records.Divergence: ("divergences", ("divergence_id",)),
 }

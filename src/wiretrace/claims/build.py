@@ -23,9 +23,20 @@ _UNSOURCED_SIGNAL = re.compile(r"\d|(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
 _WORDS = re.compile(r"\w+")
 
 
-def _claim_id(article_id: str, draft: Draft) -> str:
+def _claim_id(article_id: str, draft: Draft, taken: set[str]) -> str:
+    """Stable id from the claim's spans; the speaker's span joins the key only when two claims of
+    one sentence share cue and content (two speakers of one quote), so other ids never change."""
     key = f"{article_id}:{draft.sentence_index}:{draft.cue_start}:{draft.content_start}:{draft.content_end}"
-    return hashlib.sha1(key.encode()).hexdigest()[:16]
+    claim_id = hashlib.sha1(key.encode()).hexdigest()[:16]
+    if claim_id in taken and draft.speaker is not None:
+        key += f":{draft.speaker.start}:{draft.speaker.end}"
+        claim_id = hashlib.sha1(key.encode()).hexdigest()[:16]
+    number = 1
+    while claim_id in taken:  # the same spans and speaker twice: keep both, never a key violation
+        claim_id = hashlib.sha1(f"{key}:{number}".encode()).hexdigest()[:16]
+        number += 1
+    taken.add(claim_id)
+    return claim_id
 
 
 def unsourced(
@@ -142,6 +153,7 @@ def finalise(
                 resolved.entity.via = draft.via
         resolved_list.append((draft, resolved))
     claims = []
+    taken: set[str] = set()
     for draft, resolved in resolved_list:
         if not draft.via and resolved.entity is not None and resolved.entity.via:
             draft.via = resolved.entity.via
@@ -164,7 +176,7 @@ def finalise(
         speaker = draft.speaker
         claims.append(
             Claim(
-                claim_id=_claim_id(article.article_id, draft),
+                claim_id=_claim_id(article.article_id, draft, taken),
                 article_id=article.article_id,
                 sentence_index=draft.sentence_index,
                 content_start=draft.content_start,

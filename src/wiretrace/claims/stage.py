@@ -44,6 +44,7 @@ from wiretrace.claims.span_model import (
     without_untagged_nested,
 )
 from wiretrace.claims.speakers import speaker_outside_quote
+from wiretrace.claims.stance import with_stances
 from wiretrace.config import ClaimsSettings
 from wiretrace.records import Article, Claim, ClaimNote, Sentence
 
@@ -183,7 +184,7 @@ def _extract_one(
     if settings.include_unsourced:
         claims += unsourced(sentences, covered, scan.quotes, settings, article.article_id)
     claims.sort(key=lambda c: (c.sentence_index, c.cue_start))
-    return ClaimsResult(claims, notes)
+    return ClaimsResult(with_stances(claims, text, lex, settings.cues_file), notes)
 
 
 def _needs_parse(sentence: Sentence, lex: Lexicon, speech: list[Quote]) -> bool:

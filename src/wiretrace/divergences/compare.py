@@ -16,10 +16,7 @@ from rapidfuzz import fuzz
 from wiretrace.config import DivergencesSettings
 from wiretrace.divergences import actors, facts
 from wiretrace.divergences.facts import Fact
-from wiretrace.records import Article, Claim, Divergence, Pair, Sentence
-
-COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
-
+from wiretrace.records import DERIVED_KINDS, Article, Claim, Divergence, Pair, Sentence
 
 # kinds reported once per changed span; framing is shown per article, variants as a star already
 _COLLAPSED = frozenset({"number", "date", "designation", "name", "actor"})
@@ -204,7 +201,7 @@ def rewrite_numbers(
             p.article_b,
         ),
     ):
-        if pair.kind not in COPY_KINDS or pair.article_a not in members or pair.article_b not in members:
+        if pair.kind not in DERIVED_KINDS or pair.article_a not in members or pair.article_b not in members:
             continue
         side_a = Side(pair.article_a, 0, articles[pair.article_a].text)
         side_b = Side(pair.article_b, 0, articles[pair.article_b].text)
@@ -425,7 +422,7 @@ def unsourced_additions(
     rank = {a: i for i, a in enumerate(order)}
     earlier: dict[str, list[str]] = defaultdict(list)
     for pair in pairs:
-        if pair.kind in COPY_KINDS and pair.article_a in members and pair.article_b in members:
+        if pair.kind in DERIVED_KINDS and pair.article_a in members and pair.article_b in members:
             first, later = sorted((pair.article_a, pair.article_b), key=lambda a: rank[a])
             earlier[later].append(first)
     for sources in earlier.values():

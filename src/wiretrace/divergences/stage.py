@@ -23,7 +23,6 @@ from typing import Any
 from wiretrace.config import DivergencesSettings, Settings
 from wiretrace.divergences import actors, facts
 from wiretrace.divergences.compare import (
-    COPY_KINDS,
     Collector,
     Side,
     acronym_divergences,
@@ -36,7 +35,17 @@ from wiretrace.divergences.compare import (
     unsourced_additions,
 )
 from wiretrace.divergences.facts import Fact
-from wiretrace.records import Alignment, Article, Claim, ClaimGroup, Divergence, Pair, Sentence, Story
+from wiretrace.records import (
+    DERIVED_KINDS,
+    Alignment,
+    Article,
+    Claim,
+    ClaimGroup,
+    Divergence,
+    Pair,
+    Sentence,
+    Story,
+)
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,7 @@ def find_divergences(
         compared = {(a.article_id, a.index, b.article_id, b.index) for a, b in aligned}
         compared |= {(b.article_id, b.index, a.article_id, a.index) for a, b in aligned}
         for s_a, s_b in aligned:
-            copies = pair_kinds.get(frozenset((s_a.article_id, s_b.article_id))) in COPY_KINDS
+            copies = pair_kinds.get(frozenset((s_a.article_id, s_b.article_id))) in DERIVED_KINDS
             bar = settings.sentence_similarity if copies else settings.independent_similarity
             if facts.similar(s_a.text, s_b.text) < bar:
                 continue  # loosely aligned sentences tell different facts: nothing to compare
@@ -202,7 +211,7 @@ def find_divergences(
         acronym_divergences(story.story_id, order, articles, out)
         name_variants(story.story_id, order, articles, settings, out)
         copy_pairs = (
-            frozenset(frozenset((p.article_a, p.article_b)) for p in story_pairs if p.kind in COPY_KINDS)
+            frozenset(frozenset((p.article_a, p.article_b)) for p in story_pairs if p.kind in DERIVED_KINDS)
             if story_pairs
             else None
         )

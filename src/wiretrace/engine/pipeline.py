@@ -30,6 +30,7 @@ from wiretrace.records import (
     Independence,
     Pair,
     PlaceMention,
+    ProvenanceChain,
     Rejection,
     Sentence,
     Story,
@@ -346,8 +347,10 @@ def story_steps(
     found = provenance.stage_outputs(articles, known, settings)
     yield found
     yield divergences.stage_outputs(articles, {**known, **found}, settings)
+    # the events read the claims' parties from provenance: one party resolution for both
+    with_parties = {**known, ProvenanceChain: found.get(ProvenanceChain, [])}
     del found
-    yield {PlaceMention: ledger.add(articles, _by_article(articles, known), known)}
+    yield {PlaceMention: ledger.add(articles, _by_article(articles, known), with_parties)}
 
 
 def _by_article(articles: Sequence[Article], outputs: Mapping[type, Any]) -> dict[str, list[Sentence]]:

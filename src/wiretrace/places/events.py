@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from wiretrace.config import Settings
-from wiretrace.records import Article, Claim, Event, Place, PlaceMention, Sentence, Story
+from wiretrace.provenance.independence import corroborated
+from wiretrace.records import Article, Claim, Event, Place, PlaceMention, ProvenanceChain, Sentence, Story
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -257,6 +258,7 @@ def build_events(
     places: Sequence[Place],
     claims: Sequence[Claim] | None = None,
     rules_path: str | None = None,
+    chains: Sequence[ProvenanceChain] | None = None,
 ) -> EventsResult:
     """Build the events ledger from sentences, resolved places and (when present) claims.
 
@@ -267,12 +269,17 @@ def build_events(
         places: the places they resolve to.
         claims: Claim records from the claims stage, or None when that stage has not run.
         rules_path: an events TOML file replacing the packaged ``data/events.toml``.
+        chains: the claims' provenance chains (their parties); computed here when None.
     Returns:
         the events, each with claimant, source chain, group and status.
     Example:
         ledger = build_events(articles, sentences, result.mentions, result.places, claims)
     """
-    drafts, notes = _drafts(articles, sentences, mentions, places, claims, rules_path)
+    if claims and chains is None:
+        from wiretrace.provenance.stage import ProvenanceInput, build_provenance
+
+        chains = build_provenance(ProvenanceInput(articles, [], [], [], claims)).chains
+    drafts, notes = _drafts(articles, sentences, mentions, places, claims, rules_path, chains)
     return EventsResult(events=_with_status(drafts), notes=notes)
 
 
@@ -283,9 +290,11 @@ def _drafts(
     places: Sequence[Place],
     claims: Sequence[Claim] | None,
     rules_path: str | None,
+    chains: Sequence[ProvenanceChain] | None = None,
 ) -> tuple[list[dict[str, object]], list[str]]:
     """Draft events (field dicts, no group or status yet) of every article, and notes."""
     rules = load_event_rules(rules_path)
+    chain_of = {c.claim_id: c for c in chains or ()}
     place_by_id = {p.place_id: p for p in places}
     mentions_by_sentence: dict[tuple[str, int], list[PlaceMention]] = defaultdict(list)
     for mention in mentions:
@@ -305,6 +314,7 @@ def _drafts(
                     place_by_id,
                     mentions_by_sentence,
                     claims_by_article.get(article.article_id, []),
+                    chain_of,
                 )
             )
         except (ValueError, IndexError, KeyError) as error:  # one article never fails the batch
@@ -319,6 +329,7 @@ def _article_events(
     place_by_id: Mapping[str, Place],
     mentions_by_sentence: Mapping[tuple[str, int], list[PlaceMention]],
     claims: Sequence[Claim],
+    chain_of: Mapping[str, ProvenanceChain],
 ) -> list[dict[str, object]]:
     """Draft events (field dicts) of one article."""
     out: list[dict[str, object]] = []
@@ -343,7 +354,8 @@ def _article_events(
         if claim is not None and claim.sourcing != "none":
             claimant = claim.speaker_canonical or claim.speaker or "unnamed source"
             claimant_kind, via, claim_id = claim.sourcing, claim.via_outlet, claim.claim_id
-            negated = negated or claim.cue_class == "deny"
+            # the one stance relation: a denial or a doubt of the event disputes it
+            negated = negated or claim.stance in ("denies", "doubts")
         else:
             claimant, claimant_kind = _claimant_from_text(sentence.text)
             via, claim_id = "", claim.claim_id if claim is not None else ""
@@ -355,7 +367,15 @@ def _article_events(
         when, precision = event_date(sentence.text, article.published)
         chain = tuple(dict.fromkeys(x for x in (claimant, via, outlet) if x))
         speaker_text = claim.speaker if claim is not None and claim.sourcing != "none" else claimant
-        affiliation = _affiliation(speaker_text, via) if claimant_kind == "named" else ""
+        sourced = claim is not None and claim.sourcing != "none"
+        provenance_chain = chain_of.get(claim.claim_id) if claim is not None and sourced else None
+        if provenance_chain is not None:
+            # the one party resolution (provenance): a relay backs nothing, an unplaced speaker has none
+            affiliation = provenance_chain.party if provenance_chain.stance != "relays" else ""
+            upstream = provenance_chain.upstream or article.article_id
+        else:  # no claim record: the claimant was read from the sentence, looked up in the registry
+            affiliation = _affiliation(speaker_text, via) if claimant_kind == "named" else ""
+            upstream = article.article_id
         out.append(
             {
                 "event_id": _event_id(article.article_id, sentence.start, event_type),
@@ -384,6 +404,7 @@ def _article_events(
                 "claim_id": claim_id,
                 "claimant_affiliation": affiliation,
                 "disputes": bool(rules.dispute.search(sentence.text)),
+                "upstream": upstream,
             }
         )
     return out
@@ -433,13 +454,17 @@ def _with_status(drafts: list[dict[str, object]]) -> list[Event]:
         group_id = hashlib.sha1(f"{event_type}:{place}:{first_day}".encode()).hexdigest()[:12]
         disputing = [m for m in members if m["negated"] or m["disputes"]]
         claimants = {str(m["claimant"]) for m in members if m["claimant_kind"] != "article"}
-        affiliations = {str(m["claimant_affiliation"]) for m in members if m["claimant_affiliation"]}
+        upstreams_of: dict[str, set[str]] = defaultdict(set)
+        for m in members:
+            if m["claimant_affiliation"]:
+                upstreams_of[str(m["claimant_affiliation"])].add(str(m["upstream"]))
+        affiliations = set(upstreams_of)
         if disputing:
             status = "disputed"
             reason = f"{len(disputing)} of {len(members)} reports deny or contradict it"
-        elif len(affiliations) >= 2:
-            # independent only when the registry places named claimants under different owners or
-            # governments: many officials of one government are one source
+        elif corroborated(upstreams_of):
+            # independent only when two known parties claim it from articles not derived from each
+            # other (the rule independence applies): many officials of one government are one source
             status = "independently_corroborated"
             reason = "named claimants of different affiliations: " + ", ".join(sorted(affiliations))
         else:
@@ -450,7 +475,7 @@ def _with_status(drafts: list[dict[str, object]]) -> list[Event]:
                 else "asserted by the article without a source"
             )
         for m in members:
-            fields = {k: v for k, v in m.items() if k != "disputes"}
+            fields = {k: v for k, v in m.items() if k not in ("disputes", "upstream")}
             events.append(Event(**fields, group_id=group_id, status=status, status_reason=reason))  # type: ignore[arg-type]
     events.sort(key=lambda e: (e.article_id, e.start))
     return events
@@ -493,6 +518,7 @@ class Ledger:
         self._take_places(found.places)
         if self.settings.places.events:
             claims = [c for c in outputs.get(Claim, ()) if isinstance(c, Claim)]
+            chains = [c for c in outputs.get(ProvenanceChain, ()) if isinstance(c, ProvenanceChain)]
             drafts, _notes = _drafts(
                 articles,
                 sentences,
@@ -500,6 +526,7 @@ class Ledger:
                 found.places,
                 claims or None,
                 self.settings.places.events_file or None,
+                chains,
             )
             self.drafts.extend(drafts)
         return list(found.mentions)

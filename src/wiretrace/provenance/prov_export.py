@@ -17,11 +17,10 @@ from pathlib import Path
 
 from prov.model import ProvDocument
 
-from wiretrace.records import Article, Claim, ClaimGroup, Pair, ProvenanceChain
+from wiretrace.records import DERIVED_KINDS, Article, Claim, ClaimGroup, Pair, ProvenanceChain
 from wiretrace.store import Store
 
 NAMESPACE = "urn:wiretrace:"
-_COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def prov_document(data: ProvInput) -> ProvDocument:
         document.hadPrimarySource(claim_entity, group_statement)
     dates = {a.article_id: (a.published or "") for a in data.articles}
     for pair in data.pairs:
-        if pair.kind in _COPY_KINDS and pair.article_a in articles and pair.article_b in articles:
+        if pair.kind in DERIVED_KINDS and pair.article_a in articles and pair.article_b in articles:
             # the later article derives from the earlier; undated pairs keep the id order
             earlier, later = sorted((pair.article_a, pair.article_b), key=lambda a: (dates[a] or "9999", a))
             document.wasDerivedFrom(

@@ -25,12 +25,13 @@ import csv
 import functools
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
+
+from wiretrace.provenance.names import case_compatible, compound_prefix, normalise, normalise_with_offsets
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 
@@ -52,13 +53,11 @@ SOURCE_COLUMNS = ("id", "name", "aliases", "country", "ownership", "kind", "body
 # Aliases written "~Name" are used by lookup() only, never matched in free text: they are
 # common words or short acronyms ("Time", "AA", "WHO") that would produce false mentions.
 _LOOKUP_ONLY = "~"
-_APOSTROPHES = "'’ʼ`´"
 _TITLES = set(
     "president prime minister premier chancellor defence defense foreign secretary general gen colonel col "
     "commander chief spokesman spokeswoman spokesperson mr mrs ms dr sir king queen leader supreme field "
     "marshal admiral ayatollah sheikh vice deputy".split()
 )
-_CONNECTORS = set("of the and for de des du la le der die del di al el".split())
 
 
 class SourceRegistryError(Exception):
@@ -107,77 +106,12 @@ class SourceMention(NamedTuple):
     source: Source
 
 
-def normalise(name: str) -> str:
-    """Case-, diacritic- and punctuation-insensitive form of a name, without "the" or a possessive."""
-    text, _ = _normalise_with_offsets(name)
-    if text.startswith("the "):
-        text = text[4:]
-    return text
-
-
-def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalised text and, for each of its characters, the index of the source character."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    length = len(text)
-    index = 0
-    while index < length:
-        char = text[index]
-        # a possessive 's disappears, so "Russia's defence ministry" reads "russia defence ministry"
-        if (
-            char in _APOSTROPHES
-            and index + 1 < length
-            and text[index + 1] in "sS"
-            and (index + 2 >= length or not text[index + 2].isalnum())
-        ):
-            index += 2
-            continue
-        for part in unicodedata.normalize("NFKD", char):
-            if unicodedata.combining(part):
-                continue
-            for folded in part.casefold():
-                folded = folded if folded.isalnum() else " "
-                if folded == " " and (not chars or chars[-1] == " "):
-                    continue
-                chars.append(folded)
-                offsets.append(index)
-        index += 1
-    while chars and chars[-1] == " ":
-        chars.pop()
-        offsets.pop()
-    return "".join(chars), offsets
-
-
 def _split(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     """A "|"-separated cell (or a TOML list) as a tuple of stripped, non-empty strings."""
     if value is None:
         return ()
     items = value if isinstance(value, list | tuple) else str(value).split("|")
     return tuple(item.strip() for item in items if item and item.strip())
-
-
-def _case_compatible(written: str, found: str) -> bool:
-    """Whether text ``found`` has the capitalisation that alias ``written`` requires."""
-    written_words = re.findall(r"\w+", re.sub(r"^(?i:the)\s+", "", written))
-    found_words = re.findall(r"\w+", found)
-    if len(written_words) != len(found_words):
-        return True  # tokenisation differs (punctuation inside a word): no reliable check
-    for alias_word, text_word in zip(written_words, found_words, strict=True):
-        if alias_word.casefold() in _CONNECTORS:
-            continue
-        # a short acronym standing alone ("AP", "UN") must be in capitals; longer ones may be
-        # title-cased as many outlets write them ("Tass", "Ria Novosti")
-        if len(written_words) == 1 and 1 < len(alias_word) <= 3 and alias_word.isupper():
-            if not text_word.isupper():
-                return False
-        if alias_word[0].isupper() and not text_word[0].isupper():
-            return False
-    return True
-
-
-def _compound_prefix(text: str, end: int) -> bool:
-    """Whether a match ends inside a hyphenated compound: "UN-recognised", "Iran-backed" name no source."""
-    return end + 1 < len(text) and text[end] in "-\u2010\u2011" and text[end + 1].isalpha()
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -277,6 +211,7 @@ class SourceRegistry:
                 self._body_by_phrase.setdefault(normalise(phrase), body)
         self._build_patterns()
         self._people: dict[str, tuple[str, str]] = {}  # normalised name -> (country, body)
+        self._terms: dict[str, tuple[tuple[str, str], ...]] = {}  # normalised name -> terms of office
 
     def add_people(self, rows: Iterable[dict[str, str]]) -> None:
         """Index well-known officials (name, aliases, country, body) so their words map to their body.
@@ -288,9 +223,15 @@ class SourceRegistry:
             value = (row["country"].strip().upper(), row["body"].strip())
             for name in (row["name"], *_split(row.get("aliases"))):
                 self._people.setdefault(normalise(name), value)
+                self._terms.setdefault(normalise(name), _terms(row.get("terms")))
 
-    def person(self, name: str | None) -> Source | None:
-        """The official body a listed official speaks for ("Vladimir Putin" -> Presidency of Russia)."""
+    def person(self, name: str | None, on_date: str | None = None) -> Source | None:
+        """The official body a listed official speaks for ("Vladimir Putin" -> Presidency of Russia).
+
+        ``on_date`` (ISO, the article's publication date): a person listed with terms of office
+        speaks for the body only inside one of them; a candidate, an opposition leader or a
+        former official does not speak for the state. Without a date the listing holds.
+        """
         if not name:
             return None
         key = normalise(name)
@@ -298,7 +239,17 @@ class SourceRegistry:
         while found is None and " " in key and key.split(" ", 1)[0] in _TITLES:
             key = key.split(" ", 1)[1]  # "President Putin", "Defence Minister Andrei Belousov"
             found = self._people.get(key)
-        return self.official_body(*found) if found else None
+        if found is None:
+            return None
+        terms = self._terms.get(key, ())
+        day = (on_date or "")[:10]
+        if (
+            terms
+            and len(day) == 10
+            and not any(start <= day and (not end or day < end) for start, end in terms)
+        ):
+            return None
+        return self.official_body(*found)
 
     @property
     def sources(self) -> list[Source]:
@@ -455,22 +406,22 @@ class SourceRegistry:
         """
         if not text:
             return []
-        normalised, offsets = _normalise_with_offsets(text)
+        normalised, offsets = normalise_with_offsets(text)
         candidates: list[tuple[int, int, int, Source]] = []  # start, end, priority, source
         if self._alias_pattern is not None:
             for match in self._alias_pattern.finditer(normalised):
                 start, end = offsets[match.start()], offsets[match.end() - 1] + 1
                 found = text[start:end]
-                if _compound_prefix(text, end):
+                if compound_prefix(text, end):
                     continue
                 for written, source in self._text_aliases.get(match.group(0), []):
-                    if _case_compatible(written, found):
+                    if case_compatible(written, found):
                         candidates.append((start, end, 1, source))
                         break
         for match in self._structural_pattern.finditer(normalised):
             start, end = offsets[match.start()], offsets[match.end() - 1] + 1
             structural = self._structural(match, text[start:end])
-            if structural is not None and not _compound_prefix(text, end):
+            if structural is not None and not compound_prefix(text, end):
                 candidates.append((start, end, 0, structural))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), -c[2], c[0]))
         chosen: list[SourceMention] = []
@@ -503,6 +454,15 @@ class SourceRegistry:
             country = self.countries.get(source.country)
             return f"{country.adjective if country else source.country} state"
         return self.root(source).name
+
+
+def _terms(value: str | None) -> tuple[tuple[str, str], ...]:
+    """``"2017-01-20..2021-01-20|2025-01-20.."`` -> ((start, end), ...); an open end is ""."""
+    terms = []
+    for term in _split(value):
+        start, _, end = term.partition("..")
+        terms.append((start.strip(), end.strip()))
+    return tuple(terms)
 
 
 def _load_countries() -> list[Country]:

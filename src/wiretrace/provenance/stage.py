@@ -20,30 +20,29 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from wiretrace.config import ProvenanceSettings, Settings
+from wiretrace.provenance.disputes import find_disputes, polarity
 from wiretrace.provenance.independence import independence
+from wiretrace.provenance.parties import build_chains, speaker_key
 from wiretrace.provenance.sources import Source, SourceRegistry, get_registry, normalise
+from wiretrace.provenance.upstream import UnionFind
 from wiretrace.records import (
     Alignment,
     Article,
     Claim,
     ClaimGroup,
+    Dispute,
     Independence,
     Pair,
     ProvenanceChain,
     Story,
 )
-
-COPY_KINDS = frozenset({"copy", "near_copy", "rewrite"})
-_PRONOUNS = frozenset("he she they it we i him her them us who".split())
-# speaker affiliations come from bodies and governments, not from outlets that merely carry words
-_AFFILIATION_KINDS = frozenset({"official_body", "armed_group", "international_body", "state_agency"})
 
 
 @dataclass(frozen=True)
@@ -64,36 +63,11 @@ class ProvenanceResult:
     groups: list[ClaimGroup] = field(default_factory=list)
     chains: list[ProvenanceChain] = field(default_factory=list)
     independence: list[Independence] = field(default_factory=list)
-
-
-class _UnionFind:
-    """Disjoint sets over string keys."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, key: str) -> str:
-        self.parent.setdefault(key, key)
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
-
-    def union(self, a: str, b: str) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+    disputes: list[Dispute] = field(default_factory=list)
 
 
 def _short_hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
-
-
-@functools.lru_cache(maxsize=65536)
-def _speaker_key(claim: Claim) -> str:
-    """The claim's speaker, normalised; "" for no speaker or an unresolved pronoun."""
-    key = normalise(claim.speaker_canonical or claim.speaker)
-    return "" if key in _PRONOUNS else key
 
 
 @functools.lru_cache(maxsize=65536)
@@ -141,7 +115,7 @@ def _candidate_pairs(
 
 def speakers_compatible(a: Claim, b: Claim, registry: SourceRegistry, settings: ProvenanceSettings) -> bool:
     """Whether two claims can come from the same speaker (same, coreferent, or attribution dropped)."""
-    key_a, key_b = _speaker_key(a), _speaker_key(b)
+    key_a, key_b = speaker_key(a), speaker_key(b)
     if not key_a or not key_b:
         # a rewrite that drops the attribution keeps the claim; two different named speakers never merge
         return not key_a and not key_b or "none" in (a.sourcing, b.sourcing) or a.sourcing == b.sourcing
@@ -218,13 +192,15 @@ def group_claims(
     groups: list[ClaimGroup] = []
     for story_id in sorted(by_story):
         claims = sorted(by_story[story_id], key=lambda c: c.claim_id)
-        sets = _UnionFind()
+        sets = UnionFind()
         for claim in claims:
             sets.find(claim.claim_id)
         candidates = _candidate_pairs(claims, aligned)
         for first, second in candidates:
             a, b = claims[first], claims[second]
-            if a.article_id == b.article_id or not speakers_compatible(a, b, registry, settings):
+            if a.article_id == b.article_id or polarity(a) != polarity(b):
+                continue  # a denial never joins the group of what it denies (see ``disputes``)
+            if not speakers_compatible(a, b, registry, settings):
                 continue
             pair_key = (a.article_id, a.sentence_index, b.article_id, b.sentence_index)
             is_aligned = (
@@ -255,13 +231,13 @@ def _link_statements(
 ) -> list[ClaimGroup]:
     """Give groups whose speakers differ but whose content is the same one ``statement_id``."""
     group_of = {c: g.group_id for g in groups for c in g.claim_ids}
-    sets = _UnionFind()
+    sets = UnionFind()
     for group in groups:
         sets.find(group.group_id)
     for first, second in candidates:
         a, b = claims[first], claims[second]
         group_a, group_b = group_of[a.claim_id], group_of[b.claim_id]
-        if sets.find(group_a) == sets.find(group_b):
+        if sets.find(group_a) == sets.find(group_b) or polarity(a) != polarity(b):
             continue
         pair_key = (a.article_id, a.sentence_index, b.article_id, b.sentence_index)
         is_aligned = pair_key in aligned or (pair_key[2], pair_key[3], pair_key[0], pair_key[1]) in aligned
@@ -292,7 +268,7 @@ def _make_group(
         members, key=lambda c: (order.get(c.article_id, ("9999", 99, c.article_id)), c.content_start)
     )
     first = members[0]
-    named = [c for c in members if _speaker_key(c)]
+    named = [c for c in members if speaker_key(c)]
     speaker = max(named, key=lambda c: len(c.speaker_canonical or c.speaker)) if named else None
     article_ids = tuple(dict.fromkeys(c.article_id for c in members))
     first_article = articles.get(first.article_id)
@@ -307,219 +283,6 @@ def _make_group(
         first_article=first.article_id,
         first_published=first_article.published if first_article else None,
         statement_id="",
-    )
-
-
-def _copy_components(pairs: Iterable[Pair]) -> _UnionFind:
-    """Articles joined by copy, near-copy or rewrite pairs: one upstream item each."""
-    sets = _UnionFind()
-    for pair in pairs:
-        if pair.kind in COPY_KINDS:
-            sets.union(pair.article_a, pair.article_b)
-    return sets
-
-
-def _registry_id(source: Source | None, name: str) -> str:
-    if source is not None:
-        return source.source_id
-    return "unknown:" + normalise(name).replace(" ", "_") if name.strip() else ""
-
-
-_FORMER = re.compile(r"\b(?:former|ex|retired|onetime|one-time|erstwhile)[\s-]*$", re.IGNORECASE)
-_NAME_GAP = re.compile(r"(?:\s+[A-Z][\w.'’-]*)*\s*")
-
-
-def _context_affiliation(claim: Claim, text: str, registry: SourceRegistry) -> Source | None:
-    """A body named right before the speaker's name ("Russian President Vladimir Putin") or in an
-    appositive after it ("Ivan Petrov, a spokesman for the Ukrainian General Staff"); "former" cancels it."""
-    name = (claim.speaker_canonical or claim.speaker).strip()
-    if not name or not text or not name[:1].isupper():
-        return None
-    surname = name.split()[-1]
-    for count, occurrence in enumerate(re.finditer(r"\b" + re.escape(surname) + r"\b", text)):
-        if count >= 8:
-            break
-        before = text[max(0, occurrence.start() - 80) : occurrence.start()]
-        for mention in reversed(registry.find_in_text(before)):
-            if mention.source.kind not in _AFFILIATION_KINDS:
-                continue
-            if _NAME_GAP.fullmatch(before[mention.end :]) and not _FORMER.search(before[: mention.start]):
-                return mention.source
-            break
-        appositive = re.match(r",\s+([^,.;:]{3,90})", text[occurrence.end() : occurrence.end() + 100])
-        if appositive and not re.match(r"(?:the\s+|a\s+)?(?:former|ex|retired)\b", appositive.group(1), re.I):
-            mentions = [
-                m for m in registry.find_in_text(appositive.group(1)) if m.source.kind in _AFFILIATION_KINDS
-            ]
-            if mentions:
-                return mentions[0].source
-    return None
-
-
-def speaker_affiliation(claim: Claim, registry: SourceRegistry, text: str = "") -> tuple[Source | None, str]:
-    """The body or government a claim's speaker speaks for, and how it was found.
-
-    ``how``: ``speaker`` (the speaker is a body: "the Kremlin", or a country or capital standing
-    for its government: "Moscow said"), ``role`` (role words: "Russian President"), or
-    ``context`` (the words around the speaker's name in the article ``text``).
-    """
-    for name in (claim.speaker_canonical, claim.speaker):
-        source = registry.lookup(name)
-        if source is not None and source.kind in _AFFILIATION_KINDS:
-            return source, "speaker"
-        official = registry.person(name)
-        if official is not None:
-            return official, "speaker"
-        country = registry.country_named(name)
-        if country is not None:
-            government = registry.official_body(country.code, "government")
-            if government is not None:
-                return government, "speaker"
-    for role in (claim.speaker_role, claim.speaker_canonical, claim.speaker):
-        if role and _FORMER.search(role.split(" ")[0] + " "):
-            continue
-        mentions = [m for m in registry.find_in_text(role or "") if m.source.kind in _AFFILIATION_KINDS]
-        if mentions:
-            # the widest mention is the most specific body ("Russian General Staff" over "Russian")
-            best = max(mentions, key=lambda m: m.end - m.start)
-            return best.source, "role"
-    found = _context_affiliation(claim, text, registry)
-    return (found, "context") if found else (None, "")
-
-
-def build_chains(
-    data: ProvenanceInput, groups: Sequence[ClaimGroup], registry: SourceRegistry
-) -> list[ProvenanceChain]:
-    """One provenance chain per claim, with copies sharing the credits of their upstream item.
-
-    Example:
-        chains = build_chains(data, group_claims(data, registry, settings), registry)
-    """
-    articles = {a.article_id: a for a in data.articles}
-    claims = {c.claim_id: c for c in data.claims}
-    components = _copy_components(data.pairs)
-    # one speaker is usually quoted several times in an article: resolve each (article, speaker) once
-    resolved: dict[tuple[str, str, str, str], tuple[Source | None, str]] = {}
-    affiliations: dict[str, tuple[Source | None, str]] = {}
-    for cid, c in claims.items():
-        key = (c.article_id, c.speaker_canonical, c.speaker, c.speaker_role)
-        if key not in resolved:
-            text = articles[c.article_id].text if c.article_id in articles else ""
-            resolved[key] = speaker_affiliation(c, registry, text)
-        affiliations[cid] = resolved[key]
-    # coreference: a speaker resolved once in an article is resolved everywhere in that article
-    by_speaker: dict[tuple[str, str], Source] = {}
-    for cid, (source, _) in affiliations.items():
-        claim = claims[cid]
-        if source is not None and _speaker_key(claim):
-            by_speaker.setdefault((claim.article_id, _speaker_key(claim)), source)
-    chains: list[ProvenanceChain] = []
-    for group in groups:
-        members = [claims[c] for c in group.claim_ids if c in claims]
-        # copies share credits: the first member of a copy component that names a via gives it to all
-        credit: dict[str, Claim] = {}
-        group_affiliation: Source | None = None
-        for claim in members:
-            component = components.find(claim.article_id)
-            if claim.via_outlet.strip() and component not in credit:
-                credit[component] = claim
-            group_affiliation = group_affiliation or affiliations[claim.claim_id][0]
-        for claim in members:
-            if affiliations[claim.claim_id][0] is None and group_affiliation and _speaker_key(claim):
-                # the same speaker, resolved in another version of the claim
-                by_speaker.setdefault((claim.article_id, _speaker_key(claim)), group_affiliation)
-            chains.append(
-                _chain(claim, group, credit, components, affiliations, by_speaker, articles, registry)
-            )
-    return chains
-
-
-def _chain(
-    claim: Claim,
-    group: ClaimGroup,
-    credit: dict[str, Claim],
-    components: _UnionFind,
-    affiliations: dict[str, tuple[Source | None, str]],
-    by_speaker: dict[tuple[str, str], Source],
-    articles: dict[str, Article],
-    registry: SourceRegistry,
-) -> ProvenanceChain:
-    """The chain of one claim (see ``ProvenanceChain``)."""
-    component = components.find(claim.article_id)
-    affiliation, how = affiliations[claim.claim_id]
-    if affiliation is None and _speaker_key(claim):
-        affiliation = by_speaker.get((claim.article_id, _speaker_key(claim)))
-        how = "coreference" if affiliation else ""
-    via_claim = claim if claim.via_outlet.strip() else credit.get(component)
-    via_name = via_claim.via_outlet.strip() if via_claim else ""
-    via_source = registry.lookup(via_name) if via_name else None
-    article = articles.get(claim.article_id)
-    outlet_name = (article.outlet or "") if article else ""
-    outlet = registry.lookup(outlet_name) or registry.by_domain(article.url if article else None)
-    speaker = claim.speaker_canonical or claim.speaker
-    speaker_key = _speaker_key(claim) or normalise(group.speaker)
-
-    # "Clean Water Group, an NGO that ..." and "Clean Water Group" are one speaker: drop appositives
-    speaker_name = (group.speaker or speaker).split(",")[0].strip()
-    group_speaker = normalise(speaker_name) if speaker_name else speaker_key
-    via_key = _registry_id(via_source, via_name)
-    via_label = via_source.name if via_source else via_name
-    # the origin is the upstream report (the via outlet's item, else the speaker's own statement);
-    # the party is whose side it is. Vague sources ("local reports") give no countable origin.
-    if (
-        (claim.sourcing in ("none", "vague") or not speaker)
-        and not via_name
-        and claim.sourcing != "anonymous"
-    ):
-        origin, origin_label, party, party_label = "", "", "", ""
-    else:
-        if via_key:
-            origin, origin_label = f"via:{via_key}", via_label
-        elif claim.sourcing == "named":
-            who = affiliation.source_id if affiliation and how == "speaker" else group_speaker
-            origin, origin_label = (
-                f"speaker:{who}",
-                affiliation.name if affiliation and how == "speaker" else speaker,
-            )
-        else:
-            origin, origin_label = f"item:{component}", f"{claim.sourcing} source in {component}"
-        if affiliation is not None:
-            party, party_label = registry.affiliation(affiliation), registry.affiliation_label(affiliation)
-        elif via_source is not None and via_source.ownership == "state":
-            # an unplaced speaker reaches us only through one state's media: that state is the party,
-            # though nothing says the speaker works for it (the affiliation stays unknown)
-            party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
-        elif claim.sourcing == "named" and group_speaker:
-            party, party_label = f"speaker:{group_speaker}", speaker_name
-        elif via_source is not None:
-            party, party_label = registry.affiliation(via_source), registry.affiliation_label(via_source)
-        elif via_key:
-            party, party_label = via_key, via_name
-        elif outlet is not None:
-            party, party_label = registry.affiliation(outlet), registry.affiliation_label(outlet)
-        else:
-            party, party_label = f"item:{component}", f"{claim.sourcing} source in {claim.article_id}"
-    return ProvenanceChain(
-        claim_id=claim.claim_id,
-        group_id=group.group_id,
-        story_id=group.story_id,
-        article_id=claim.article_id,
-        sourcing=claim.sourcing,
-        speaker=speaker,
-        affiliation_id=affiliation.source_id if affiliation else "",
-        affiliation=affiliation.name if affiliation else "",
-        affiliation_how=how if affiliation else "",
-        via_outlet=via_name,
-        via_source_id=_registry_id(via_source, via_name),
-        via_kind=via_source.kind if via_source else ("unknown_site" if via_name else ""),
-        via_from_article=via_claim.article_id if via_claim and via_claim is not claim else "",
-        article_outlet=outlet.name if outlet else outlet_name,
-        article_source_id=_registry_id(outlet, outlet_name),
-        article_kind=outlet.kind if outlet else "unknown_site",
-        origin=origin,
-        origin_label=origin_label,
-        party=party,
-        party_label=party_label,
     )
 
 
@@ -543,8 +306,12 @@ def build_provenance(
     registry = registry or get_registry()
     groups = group_claims(data, registry, settings)
     chains = build_chains(data, groups, registry)
+    disputes = find_disputes(data.claims, groups, chains, settings, content_similarity)
     return ProvenanceResult(
-        groups=groups, chains=chains, independence=independence(groups, chains, data.stories)
+        groups=groups,
+        chains=chains,
+        independence=independence(groups, chains, data.stories, disputes),
+        disputes=disputes,
     )
 
 
@@ -565,4 +332,9 @@ def stage_outputs(
     )
     registry = get_registry(settings.sources.sources_file or None)
     result = build_provenance(data, settings.provenance, registry)
-    return {ClaimGroup: result.groups, ProvenanceChain: result.chains, Independence: result.independence}
+    return {
+        ClaimGroup: result.groups,
+        ProvenanceChain: result.chains,
+        Independence: result.independence,
+        Dispute: result.disputes,
+    }
