@@ -1,4 +1,6 @@
-"""Stance and party of attributions on hand-labelled PolNeAR articles (bench/labels/polnear_stance_party.json).
+"""Stance and party of attributions on hand-labelled PolNeAR articles.
+
+Labels: bench/labels/polnear_stance_party.json.
 
 Usage: python bench/stance_party.py [--part tune|held_out|all] [--errors N]
 
@@ -184,18 +186,20 @@ def main() -> None:
         stance["tp"] / (stance["tp"] + stance["fp_matched"]) if stance["tp"] + stance["fp_matched"] else 0.0
     )
     print(
-        f"part {args.part}: {len(chosen)} articles, {sum(len(a['attributions']) for a in chosen)} labelled attributions, "
+        f"part {args.part}: {len(chosen)} articles, "
+        f"{sum(len(a['attributions']) for a in chosen)} labelled attributions, "
         f"{len(claims)} claims, {stance['matched']} matched"
     )
     print(
         f"denials+doubts: {stance['gold_negative']} labelled, {predicted} predicted, {stance['tp']} right; "
         f"precision {precision:.2f} recall {recall:.2f} (end to end); over matched pairs "
-        f"precision {matched_precision:.2f} recall {matched_recall:.2f}; {stance['gold_negative_unmatched']} labelled "
-        f"ones have no claim"
+        f"precision {matched_precision:.2f} recall {matched_recall:.2f}; "
+        f"{stance['gold_negative_unmatched']} labelled ones have no claim"
     )
     known = party["gold"]
     print(
-        f"party (labelled known party: {known}): right {party['right']} ({party['right'] / max(known, 1):.2f}), "
+        f"party (labelled known party: {known}): "
+        f"right {party['right']} ({party['right'] / max(known, 1):.2f}), "
         f"wrong {party['wrong']}, unplaced {party['unplaced']}, no claim {party['unmatched']}; "
         f"of matched: right {party['right'] / max(known - party['unmatched'], 1):.2f}"
     )

@@ -355,5 +355,3 @@ def test_a_speaker_heard_only_through_an_outlet_stays_unplaced_whoever_owns_the_
         assert (chain.party, chain.party_label) == ("", "unplaced: Analyst Lena Ortiz")
         assert chain.affiliation_id == ""  # nothing says whom she speaks for
     assert chains["TASS"].via_source_id == "tass" and chains["Interfax"].via_source_id == "interfax"
-
-

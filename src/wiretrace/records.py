@@ -271,7 +271,10 @@ class Independence:
     not derived from each other), disputed (claimed by some, denied or doubted by others) and
     independently_corroborated (two or more known parties assert it from articles not derived
     from each other, and no one disputes it); ``summary`` says who claims, who disputes and who
-    only relays, with counts. ``independent_sources`` counts the known asserting parties.
+    only relays, with counts. ``independent_sources`` counts the known asserting parties;
+    ``corroborating_claims`` is the evidence of corroboration: two claims, of two known parties in
+    articles not derived from each other, whose contents are close enough on their own (not only
+    through the chain of similar claims that makes a statement).
     """
 
     scope: str
@@ -285,6 +288,7 @@ class Independence:
     parties: tuple[str, ...]
     label: str
     summary: str
+    corroborating_claims: tuple[str, ...] = ()  # two claims of two known parties that say the same
 
 
 @dataclass(frozen=True)

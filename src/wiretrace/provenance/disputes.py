@@ -55,7 +55,7 @@ def find_disputes(
         negative = [c for c in members if c.stance in NEGATIVE and c.content.strip()]
         if not negative:
             continue
-        positive = [c for c in members if c.stance == "asserts" and c.content.strip()]
+        positive = [c for c in members if c.stance not in NEGATIVE | {"relays"} and c.content.strip()]
         index: dict[str, list[Claim]] = defaultdict(list)
         for claim in positive:
             for word in _words(claim.content):

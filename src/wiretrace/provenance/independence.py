@@ -25,10 +25,12 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from wiretrace.records import ClaimGroup, Dispute, Independence, ProvenanceChain, Story
+
+_NEGATIVE = frozenset({"denies", "doubts"})
 
 
 @dataclass
@@ -56,15 +58,24 @@ def corroborated(upstreams_of: dict[str, set[str]]) -> bool:
     )
 
 
-def assess(chains: Sequence[ProvenanceChain], disputes: Sequence[Dispute] = ()) -> Assessment:
+def assess(
+    chains: Sequence[ProvenanceChain],
+    disputes: Sequence[Dispute] = (),
+    story: bool = False,
+    evidence: tuple[str, ...] | None = None,
+) -> Assessment:
     """The label and the counts behind it, for the chains that back one statement.
 
     Args:
         chains: the provenance chains of the statement's claims (a story's, for a story).
         disputes: the disputes that target those claims' groups.
+        story: the chains are a whole story's: only its assertions back it.
+        evidence: two claims that corroborate each other directly (``corroborating_pair``); when
+            given as None, the parties and upstreams alone decide.
     """
     sourced = [c for c in chains if c.origin]
-    backing = [c for c in sourced if c.stance != "relays"]
+    # a group's backers share its polarity (groups never mix them); a story's are those that assert
+    backing = [c for c in sourced if c.stance != "relays" and (not story or c.stance not in _NEGATIVE)]
     result = Assessment(relayed=len(sourced) - len(backing))
     origins = dict.fromkeys(c.origin for c in backing)
     result.origins = list(
@@ -90,7 +101,7 @@ def assess(chains: Sequence[ProvenanceChain], disputes: Sequence[Dispute] = ()) 
         result.label = "disputed"
     elif len(origins) <= 1:
         result.label = "single_source"
-    elif corroborated(upstreams_of):
+    elif corroborated(upstreams_of) and (evidence is None or evidence):
         result.label = "independently_corroborated"
     elif len(upstreams_of) == 1:
         result.label = "one_party"
@@ -164,7 +175,7 @@ def _party_breakdown(chains: Sequence[ProvenanceChain]) -> list[str]:
     label_of: dict[str, str] = {}
     origins_of: dict[str, set[str]] = defaultdict(set)
     for chain in chains:
-        if chain.origin and chain.party and chain.stance != "relays":
+        if chain.origin and chain.party and chain.stance not in _NEGATIVE | {"relays"}:
             label_of.setdefault(chain.party, chain.party_label)
             origins_of[chain.party].add(chain.origin)
     ranked = sorted(origins_of, key=lambda p: (-len(origins_of[p]), label_of[p]))
@@ -176,8 +187,12 @@ def independence(
     chains: Sequence[ProvenanceChain],
     stories: Sequence[Story],
     disputes: Sequence[Dispute] = (),
+    evidence: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[Independence]:
     """Independence per claim group and per story, with a one-sentence summary each.
+
+    ``evidence``: statement id -> two claims that corroborate each other directly; a statement
+    missing from it is never ``independently_corroborated`` (None: the parties alone decide).
 
     Example:
         rows = independence(groups, chains, stories, disputes)
@@ -201,13 +216,15 @@ def independence(
         # a claim is backed by every speaker who states the same thing, not only by its own group
         statement = statement_of[group.group_id]
         members = by_statement[statement]
-        found = assess(members, disputes_of.get(statement, ()))
+        pair = None if evidence is None else evidence.get(statement, ())
+        found = assess(members, disputes_of.get(statement, ()), evidence=pair)
         summary = story_summary(
             len(group.article_ids), len(members), found.named, found.label, found.parties, assessment=found
         )
-        rows.append(
-            _row("claim_group", group.group_id, group.story_id, group.article_ids, members, found, summary)
-        )
+        row = _row("claim_group", group.group_id, group.story_id, group.article_ids, members, found, summary)
+        if found.label == "independently_corroborated" and pair:
+            row = replace(row, corroborating_claims=pair)
+        rows.append(row)
         if found.label == "independently_corroborated":
             confirmed[group.story_id].add(statement)
         elif found.label == "disputed":
@@ -219,7 +236,7 @@ def independence(
     for dispute in disputes:
         story_disputes[dispute.story_id].append(dispute)
     for story_id, members in sorted(by_story.items()):
-        found = assess(members)  # the story's own label comes from its statements, below
+        found = assess(members, story=True)  # the story's own label comes from its statements, below
         found.disputed_by = list(
             dict.fromkeys(
                 d.party_label.removeprefix("unplaced: ") or "an unnamed source"

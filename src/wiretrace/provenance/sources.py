@@ -230,7 +230,8 @@ class SourceRegistry:
 
         ``on_date`` (ISO, the article's publication date): a person listed with terms of office
         speaks for the body only inside one of them; a candidate, an opposition leader or a
-        former official does not speak for the state. Without a date the listing holds.
+        former official does not speak for the state. Without a date the listing holds only for
+        someone in office without a break since the one term listed.
         """
         if not name:
             return None
@@ -243,12 +244,11 @@ class SourceRegistry:
             return None
         terms = self._terms.get(key, ())
         day = (on_date or "")[:10]
-        if (
-            terms
-            and len(day) == 10
-            and not any(start <= day and (not end or day < end) for start, end in terms)
-        ):
-            return None
+        if terms and len(day) == 10:
+            if not any(start <= day and (not end or day < end) for start, end in terms):
+                return None
+        elif len(terms) > 1 or any(end for _start, end in terms):
+            return None  # no date and a broken record of office: saying less beats a wrong party
         return self.official_body(*found)
 
     @property

@@ -307,12 +307,62 @@ def build_provenance(
     groups = group_claims(data, registry, settings)
     chains = build_chains(data, groups, registry)
     disputes = find_disputes(data.claims, groups, chains, settings, content_similarity)
+    evidence = corroborating_pairs(data.claims, groups, chains, settings)
     return ProvenanceResult(
         groups=groups,
         chains=chains,
-        independence=independence(groups, chains, data.stories, disputes),
+        independence=independence(groups, chains, data.stories, disputes, evidence),
         disputes=disputes,
     )
+
+
+# known-party claims of one statement compared pairwise for corroboration, at most
+_CORROBORATION_CANDIDATES = 60
+# words of four letters or more two corroborating claims share: "calling for change" and "calls for
+# regime change" are alike to a fuzzy ratio but state nothing checkable in common
+_CORROBORATION_WORDS = 3
+
+
+def corroborating_pairs(
+    claims: Sequence[Claim],
+    groups: Sequence[ClaimGroup],
+    chains: Sequence[ProvenanceChain],
+    settings: ProvenanceSettings,
+) -> dict[str, tuple[str, str]]:
+    """Statement id -> two claims that corroborate each other on their own: both assert, from two
+    known parties, in articles of different upstream components, with contents similar enough
+    directly (``content_similarity``, and three shared words of four letters or more), not only
+    through the chain of similar claims that joined the statement's groups."""
+    by_id = {c.claim_id: c for c in claims}
+    chain_of = {c.claim_id: c for c in chains}
+    members: dict[str, list[Claim]] = defaultdict(list)
+    for group in groups:
+        for claim_id in group.claim_ids:
+            chain = chain_of.get(claim_id)
+            claim = by_id.get(claim_id)
+            if claim is not None and chain is not None and chain.party and polarity(claim) == "positive":
+                if claim.stance != "relays":
+                    members[group.statement_id or group.group_id].append(claim)
+    found: dict[str, tuple[str, str]] = {}
+    for statement, known in members.items():
+        known = known[:_CORROBORATION_CANDIDATES]
+        for i, a in enumerate(known):
+            chain_a = chain_of[a.claim_id]
+            pair = next(
+                (
+                    b
+                    for b in known[i + 1 :]
+                    if chain_of[b.claim_id].party != chain_a.party
+                    and chain_of[b.claim_id].upstream != chain_a.upstream
+                    and len(_content_words(a.content) & _content_words(b.content)) >= _CORROBORATION_WORDS
+                    and content_similarity(a, b) >= settings.content_similarity
+                ),
+                None,
+            )
+            if pair is not None:
+                found[statement] = (a.claim_id, pair.claim_id)
+                break
+    return found
 
 
 def stage_outputs(
