@@ -26,6 +26,7 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -100,6 +101,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", default="all", choices=["tune", "held_out", "all"])
     parser.add_argument("--errors", type=int, default=0, help="print this many errors of each kind")
+    parser.add_argument(
+        "--cue-class-only",
+        action="store_true",
+        help="the figure before the stance relation: a claim denies when its cue is of the deny class",
+    )
     args = parser.parse_args()
     labels = json.loads(LABELS.read_text(encoding="utf-8"))
     chosen = [a for a in labels["articles"] if args.part == "all" or a["part"] == args.part]
@@ -127,6 +133,8 @@ def main() -> None:
         )
     sentences = segment_all(articles)
     claims = [c for c in extract_claims(articles, sentences, ClaimsSettings()).claims if c.sourcing != "none"]
+    if args.cue_class_only:
+        claims = [replace(c, stance="denies" if c.cue_class == "deny" else "asserts") for c in claims]
     chains = {c.claim_id: c for c in build_provenance(ProvenanceInput(articles, [], [], [], claims)).chains}
     by_article: dict[str, list[Claim]] = {}
     for claim in claims:

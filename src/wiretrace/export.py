@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from wiretrace.store import TABLES, Store
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: claims.stance, disputes, provenance.stance and upstream, independence evidence
 
 
 @dataclass(frozen=True)
