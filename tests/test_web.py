@@ -197,3 +197,16 @@ def test_concurrent_readers_get_the_same_views(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(overview, ["s1", "s2"] * 8))
     assert results == [expected["s1"], expected["s2"]] * 8
+
+
+def test_out_of_range_parameters_are_a_422_not_a_500(client: TestClient) -> None:
+    for url in ("/api/stories?offset=100000000000000000000", "/api/stories?limit=0", "/?page=1e20"):
+        assert client.get(url).status_code == 422, url
+    assert client.get("/api/stories?offset=5").status_code == 200
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    for url in ("/", "/api/stories", "/static/wiretrace.css"):
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == got.status_code == 200, url
+        assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]

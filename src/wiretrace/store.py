@@ -22,6 +22,9 @@ from wiretrace import records
 
 T = TypeVar("T")
 
+# the store's own state (not a record type): whether the last analysis finished
+_STATE = "store_state"
+
 # record type -> (table name, primary key columns or () for none)
 TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     records.Article: ("articles", ("article_id",)),
@@ -126,6 +129,21 @@ class Store:
             if key:
                 cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in key) + ")")
             self.connection.execute(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(cols)})")
+        self.connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {_STATE} (key VARCHAR PRIMARY KEY, value VARCHAR)"
+        )
+
+    def set_analysis_state(self, state: str) -> None:
+        """Record that ``analyze`` is ``running`` (derived tables partly written) or ``complete``."""
+        self.connection.execute(f"INSERT OR REPLACE INTO {_STATE} VALUES ('analysis', ?)", [state])
+
+    def analysis_state(self) -> str | None:
+        """``running`` when the last ``analyze`` did not finish, ``complete``, or None (never run)."""
+        try:
+            rows = self.connection.execute(f"SELECT value FROM {_STATE} WHERE key = 'analysis'").fetchall()
+        except duckdb.Error:  # a store from before the state table, or never analysed
+            return None
+        return str(rows[0][0]) if rows else None
 
     def insert_new(self, record_type: type, rows: Sequence[Any]) -> int:
         """Insert rows whose primary key is not stored yet; returns how many were added."""

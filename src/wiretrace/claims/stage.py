@@ -47,6 +47,7 @@ from wiretrace.claims.speakers import speaker_outside_quote
 from wiretrace.claims.stance import with_stances
 from wiretrace.config import ClaimsSettings
 from wiretrace.records import Article, Claim, ClaimNote, Sentence
+from wiretrace.workers import die_with_parent
 
 _MODEL_CACHE: dict[tuple[str, tuple[str, ...]], Any] = {}
 
@@ -341,7 +342,7 @@ def extract_claims(
         )
     result = ClaimsResult()
     # the platform default (fork on Linux): spawn would re-run an unguarded caller's script in each worker
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    with ProcessPoolExecutor(max_workers=processes, initializer=die_with_parent) as pool:
         for one in pool.map(_worker, payloads):
             result.claims.extend(one.claims)
             result.notes.extend(one.notes)

@@ -47,10 +47,17 @@ def open_store(db: Path, read_only: bool = False) -> Store:
     if read_only and not db.exists():
         fail(f"no store at {db}: run `wiretrace analyze PATH... --db {db}` first, or pass --db FILE")
     try:
-        return Store(db, read_only=read_only)
+        store = Store(db, read_only=read_only)
     except StoreError as error:
         fail(str(error))
         raise
+    if read_only and store.analysis_state() == "running":
+        err.print(
+            f"[yellow]warning:[/] the last `wiretrace analyze` on {escape(str(db))} did not finish "
+            f"(killed or interrupted): what follows is partial; "
+            f"run `wiretrace analyze --db {escape(str(db))}` again"
+        )
+    return store
 
 
 def print_json(value: Any) -> None:

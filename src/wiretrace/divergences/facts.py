@@ -70,7 +70,8 @@ ACRONYM_FIRST_RE = re.compile(
     r"(?<![\w-])(?P<acronym>[A-Z][A-Za-z0-9]{0,8}[A-Z0-9])\s*\((?P<expansion>[^()]{3,80})\)"
 )
 ACRONYM_LAST_RE = re.compile(
-    r"(?P<expansion>[A-Z][\w-]*(?:\s+(?:of|for|and|the|on|[A-Z][\w-]*)){1,8})\s*\((?P<acronym>[A-Z][A-Z0-9]{1,9})\)"
+    r"(?<![\w-])(?P<expansion>[A-Z][\w-]{0,40}(?:\s+(?:of|for|and|the|on|[A-Z][\w-]{0,40})){1,8})\s*"
+    r"\((?P<acronym>[A-Z][A-Z0-9]{1,9})\)"
 )
 DESIGNATION_RE = re.compile(
     r"\b(?P<number>\d{1,4})(?:st|nd|rd|th|-?(?:я|й|th))?\s+(?P<unit>(?:[A-Z][\w-]*\s+){0,3}"
@@ -352,7 +353,9 @@ def skeleton(name: str, lexicon: FramingLexicon) -> str:
 
 
 _PLACE_INTRO = r"(?:(?:the\s+)?(?:city|town|village|settlement|region|district|port|airport|base)\s+of\s+)?"
-_PLACE = r"(?P<target>[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+)*)"
+# a place name starts at a word's start, of bounded words and length: unbounded, a long capitalised
+# token or a run of thousands of names made every framing pattern quadratic
+_PLACE = r"(?<![\w’'-])(?P<target>[A-Z][\w’'-]{1,40}(?:[ -][A-Z][\w’'-]{1,40}){0,5})(?![\w’'-])"
 _PASSIVE = r"\s+(?:has\s+been|had\s+been|have\s+been|was|were|is|are)\s+(?:fully\s+|completely\s+|now\s+)?"
 
 

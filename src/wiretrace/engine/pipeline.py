@@ -39,6 +39,7 @@ from wiretrace.records import (
 from wiretrace.store import TABLES, Store, table_name
 from wiretrace.stories import fingerprint
 from wiretrace.stories import stage as stories
+from wiretrace.workers import die_with_parent
 
 # articles per batch of the per-article stages in the embedded path
 BATCH_ARTICLES = 2000
@@ -76,6 +77,7 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
             summary = analyze(store, load_settings())
     """
     store.clear(DERIVED)
+    store.set_analysis_state("running")  # until the end: a killed run reads as incomplete
     counts = {"articles": store.count(Article)}
     counts.update(write_article_stages(store, settings))
     pool = part_workers(counts["articles"])
@@ -87,6 +89,7 @@ def analyze(store: Store, settings: Settings) -> AnalysisSummary:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     counts.update(written)
+    store.set_analysis_state("complete")
     return AnalysisSummary(counts=counts, rejections=store.load(Rejection), notes=notes)
 
 
@@ -196,7 +199,7 @@ def part_workers(articles: int) -> ProcessPoolExecutor | None:
     if processes <= 1 or articles <= PART_ARTICLES:  # one part: no worker start-up (a model load each)
         return None
     # the platform default (fork on Linux), as the claims workers; fork starts every worker at once
-    pool = ProcessPoolExecutor(max_workers=processes)
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=die_with_parent)
     pool.submit(os.getpid).result()
     return pool
 

@@ -299,6 +299,9 @@ def read_json(data: bytes, settings: IngestSettings) -> Iterator[Item]:
     """A .json file: one article object, a list of them, or an object holding such a list."""
     try:
         document = json.loads(decode_text(data))
+    except RecursionError:
+        yield Rejected(None, "JSON nested too deeply to read", "flatten the file's structure")
+        return
     except (DecodeFailure, ValueError) as error:
         yield Rejected(None, f"invalid JSON: {error}", "validate the file (python -m json.tool FILE)")
         return
@@ -320,6 +323,9 @@ def read_jsonl(lines: Iterator[bytes], settings: IngestSettings) -> Iterator[Ite
         record = f"line {number}"
         try:
             obj = json.loads(decode_text(line))
+        except RecursionError:
+            yield Rejected(record, "JSON nested too deeply to read", "flatten that line's structure")
+            continue
         except (DecodeFailure, ValueError) as error:
             yield Rejected(record, f"line does not parse as JSON: {error}", "fix or remove that line")
             continue

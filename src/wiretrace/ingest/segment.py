@@ -23,13 +23,16 @@ _BOUNDARY = re.compile(
 )
 _PARAGRAPH = re.compile(r"[^\n]+")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_LOOK_BACK = 40
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at ``dot`` ends an abbreviation or an initial, not a sentence."""
     if text[dot] != ".":
         return False
-    match = _WORD_BEFORE.search(text, 0, dot)
+    # a bounded look-back: an abbreviation is a short word, and scanning from the start of the text
+    # at every full stop made long articles quadratic
+    match = _WORD_BEFORE.search(text, max(0, dot - _LOOK_BACK), dot)
     if not match:
         return False
     word = match.group(1).lower().strip(".")

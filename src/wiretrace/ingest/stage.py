@@ -311,9 +311,26 @@ class _TruncatedLines(Exception):
     pass
 
 
+# C0 control characters but tab, newline and carriage return, and the non-characters
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# a surrogate code point left alone (a JSON "\ud800" escape): never valid text, and unencodable
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text as every format stores it: control characters dropped, a lone surrogate replaced by
+    U+FFFD (which UTF-8 can encode), Windows line ends made plain."""
+    value = _LONE_SURROGATE.sub("\ufffd", value)
+    return _CONTROL.sub("", value.replace("\r\n", "\n"))
+
+
+def _clean_field(value: str | None) -> str | None:
+    return (clean_text(value).strip() or None) if value is not None else None
+
+
 def finish(raw: RawArticle, path: str, source_format: str, settings: IngestSettings) -> Article | Rejected:
     """An Article from raw fields: id, normalised date, outlet only when the input says it."""
-    text = raw.text.replace("\r\n", "\n").strip()
+    text = clean_text(raw.text).strip()
     if len(text) < settings.min_text_chars:
         return Rejected(
             raw.record,
@@ -326,14 +343,15 @@ def finish(raw: RawArticle, path: str, source_format: str, settings: IngestSetti
             f"article text larger than the {settings.max_article_bytes:,}-byte limit",
             "raise [ingest] max_article_bytes in wiretrace.toml",
         )
+    url = _clean_field(raw.url)
     return Article(
         article_id=article_id(text),
         text=text,
-        title=raw.title,
-        url=raw.url,
-        outlet=raw.outlet or outlet_from_url(raw.url),
-        author=raw.author,
-        published=normalise_date(raw.published),
+        title=_clean_field(raw.title),
+        url=url,
+        outlet=_clean_field(raw.outlet) or outlet_from_url(url),
+        author=_clean_field(raw.author),
+        published=normalise_date(_clean_field(raw.published)),
         source_path="<stdin>" if path == STDIN else path,
         source_record=raw.record,
         source_format=source_format,
@@ -361,6 +379,20 @@ def file_records(
             )
     except _TruncatedLines as error:
         yield Rejection(source_path, None, f"truncated or corrupt gzip data: {error}", "re-compress the file")
+    except RecursionError:
+        yield Rejection(
+            source_path,
+            None,
+            "nested too deeply to read (thousands of levels)",
+            "flatten the file's structure",
+        )
+    except Exception as error:  # a reader's bug must cost this input only, never the batch
+        yield Rejection(
+            source_path,
+            None,
+            f"could not be read: {type(error).__name__}: {error}",
+            "report this file to the wiretrace issue tracker; the other inputs were read",
+        )
 
 
 def ingest_paths(

@@ -253,6 +253,10 @@ def article_link(article_id: str, start: int, end: int) -> str:
     return f"{base}?span={start}-{end}#{views.anchor(article_id, start, end)}"
 
 
+# the largest offset a query takes: beyond it DuckDB's integers overflow (a 422, not a 500)
+MAX_OFFSET = 2**31 - 1
+
+
 def create_app(db: str | Path, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The web app over the store at ``db`` (opened read only).
 
@@ -279,6 +283,15 @@ def create_app(db: str | Path, allowed_hosts: list[str] | None = None) -> FastAP
 
         # a web page elsewhere can point a DNS name at 127.0.0.1 and read the local API (DNS rebinding)
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+
+    @app.middleware("http")
+    async def head_like_get(request: Request, call_next: Any) -> Response:
+        """HEAD answers as GET would, headers only (routes are declared for GET)."""
+        if request.method != "HEAD":
+            return await call_next(request)
+        request.scope["method"] = "GET"
+        response: Response = await call_next(request)
+        return Response(status_code=response.status_code, headers=dict(response.headers))
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -318,11 +331,11 @@ def create_app(db: str | Path, allowed_hosts: list[str] | None = None) -> FastAP
     def index(
         q: str = "",
         outlet: str = "",
-        min_articles: int = 1,
+        min_articles: int = Query(1, ge=0, le=MAX_OFFSET),
         date_from: str = "",
         date_to: str = "",
         independence: str = "",
-        page_number: int = Query(1, alias="page", ge=1),
+        page_number: int = Query(1, alias="page", ge=1, le=MAX_OFFSET // PAGE_SIZE),
     ) -> HTMLResponse:
         filters = StoryFilters(
             q, outlet, min_articles, date_from, date_to, independence, (page_number - 1) * PAGE_SIZE
@@ -413,11 +426,11 @@ def create_app(db: str | Path, allowed_hosts: list[str] | None = None) -> FastAP
     def api_stories(
         q: str = "",
         outlet: str = "",
-        min_articles: int = 1,
+        min_articles: int = Query(1, ge=0, le=MAX_OFFSET),
         date_from: str = "",
         date_to: str = "",
         independence: str = "",
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET),
         limit: int = Query(PAGE_SIZE, ge=1, le=1000),
     ) -> StoryList:
         """Stories whose headline contains ``q``, with at least ``min_articles``, from ``outlet``..."""
