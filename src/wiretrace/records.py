@@ -241,6 +241,28 @@ class ProvenanceChain:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """Two articles of one story that rest on one upstream item: an edge of the story's derivation
+    graph, with its evidence (``provenance``). Independence counts the graph's components.
+
+    ``kind``: ``copy``, ``near_copy``, ``rewrite`` (from the text: the stories stage's pair), or
+    ``sibling`` (the same speakers saying the same things in the same order, though every
+    sentence was reworded: both rest on one upstream, which may be absent from the corpus).
+    ``shared_claims`` holds "claim_a|claim_b" for each shared claim of the ordered run (their
+    spans are the evidence on both sides); ``credited`` the outlet both articles credit, if any.
+    """
+
+    story_id: str
+    article_a: str
+    article_b: str
+    kind: str
+    score: float
+    evidence: str
+    shared_claims: tuple[str, ...]
+    credited: str
+
+
+@dataclass(frozen=True)
 class Dispute:
     """A claim that denies or doubts what a claim group asserts, with its evidence (``provenance``).
 

@@ -42,6 +42,7 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     records.ClaimGroup: ("claim_groups", ("group_id",)),
     records.ProvenanceChain: ("provenance", ("claim_id",)),
     records.Dispute: ("disputes", ("dispute_id",)),
+    records.Derivation: ("derivations", ("article_a", "article_b")),
     records.Independence: ("independence", ("scope", "scope_id")),
     records.Divergence: ("divergences", ("divergence_id",)),
 }

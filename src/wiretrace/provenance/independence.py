@@ -145,6 +145,8 @@ def story_summary(
         return head + f"; {claimed}" + tail
     if label == "one_party":
         return head + f", all {parties[0] if parties else 'one party'}; no independent confirmation" + tail
+    if not parties and named > 1:
+        return head + ", none of them a known party; no independent confirmation" + tail
     if len(parties) <= 1:
         return (
             head

@@ -95,16 +95,22 @@ def speaker_affiliation(
 
 
 def build_chains(
-    data: ProvenanceInput, groups: Sequence[ClaimGroup], registry: SourceRegistry
+    data: ProvenanceInput,
+    groups: Sequence[ClaimGroup],
+    registry: SourceRegistry,
+    components: UnionFind | None = None,
 ) -> list[ProvenanceChain]:
     """One provenance chain per claim, with copies sharing the credits of their upstream item.
+
+    ``components``: the upstream items (``upstream.upstream_components`` of the derivation graph);
+    the text-derived pairs alone when None.
 
     Example:
         chains = build_chains(data, group_claims(data, registry, settings), registry)
     """
     articles = {a.article_id: a for a in data.articles}
     claims = {c.claim_id: c for c in data.claims}
-    components = copy_components(data.pairs)
+    components = components if components is not None else copy_components(data.pairs)
     # one speaker is usually quoted several times in an article: resolve each (article, speaker) once
     resolved: dict[tuple[str, str, str, str], tuple[Source | None, str]] = {}
     affiliations: dict[str, tuple[Source | None, str]] = {}

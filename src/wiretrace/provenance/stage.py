@@ -27,16 +27,18 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from wiretrace.config import ProvenanceSettings, Settings
+from wiretrace.provenance.derivation import find_derivations
 from wiretrace.provenance.disputes import find_disputes, polarity
 from wiretrace.provenance.independence import independence
 from wiretrace.provenance.parties import build_chains, speaker_key
 from wiretrace.provenance.sources import Source, SourceRegistry, get_registry, normalise
-from wiretrace.provenance.upstream import UnionFind
+from wiretrace.provenance.upstream import UnionFind, upstream_components
 from wiretrace.records import (
     Alignment,
     Article,
     Claim,
     ClaimGroup,
+    Derivation,
     Dispute,
     Independence,
     Pair,
@@ -64,6 +66,7 @@ class ProvenanceResult:
     chains: list[ProvenanceChain] = field(default_factory=list)
     independence: list[Independence] = field(default_factory=list)
     disputes: list[Dispute] = field(default_factory=list)
+    derivations: list[Derivation] = field(default_factory=list)
 
 
 def _short_hash(*parts: str) -> str:
@@ -305,7 +308,8 @@ def build_provenance(
         return ProvenanceResult()
     registry = registry or get_registry()
     groups = group_claims(data, registry, settings)
-    chains = build_chains(data, groups, registry)
+    derivations = find_derivations(data, groups)
+    chains = build_chains(data, groups, registry, upstream_components(derivations))
     disputes = find_disputes(data.claims, groups, chains, settings, content_similarity)
     evidence = corroborating_pairs(data.claims, groups, chains, settings)
     return ProvenanceResult(
@@ -313,6 +317,7 @@ def build_provenance(
         chains=chains,
         independence=independence(groups, chains, data.stories, disputes, evidence),
         disputes=disputes,
+        derivations=derivations,
     )
 
 
@@ -387,4 +392,5 @@ def stage_outputs(
         ProvenanceChain: result.chains,
         Independence: result.independence,
         Dispute: result.disputes,
+        Derivation: result.derivations,
     }

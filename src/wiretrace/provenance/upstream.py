@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wiretrace.records import DERIVED_KINDS, Pair
+from wiretrace.records import DERIVED_KINDS, Derivation, Pair
 
 
 class UnionFind:
@@ -34,4 +34,12 @@ def copy_components(pairs: Iterable[Pair]) -> UnionFind:
     for pair in pairs:
         if pair.kind in DERIVED_KINDS:
             sets.union(pair.article_a, pair.article_b)
+    return sets
+
+
+def upstream_components(derivations: Iterable[Derivation]) -> UnionFind:
+    """Articles joined by derivation edges (text-derived or siblings): one upstream item each."""
+    sets = UnionFind()
+    for edge in derivations:
+        sets.union(edge.article_a, edge.article_b)
     return sets
