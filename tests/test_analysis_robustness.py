@@ -182,3 +182,33 @@ def test_a_killed_analyze_leaves_no_worker_behind_and_reads_as_incomplete(tmp_pa
         [sys.executable, "-m", "wiretrace.cli", "stories", "--db", str(db)], capture_output=True, text=True
     )
     assert "did not finish" not in again.stderr and again.returncode == 0
+
+
+@pytest.mark.parametrize("value", ["yesterday", "3 days ago", "1e308", "2026-02-30", "next week"])
+def test_a_date_field_that_names_no_day_is_stored_as_unknown(value: str) -> None:
+    from wiretrace.ingest.stage import normalise_date
+
+    assert normalise_date(value) is None  # never the day of ingest
+
+
+def test_real_dates_still_read() -> None:
+    from wiretrace.ingest.stage import normalise_date
+
+    assert normalise_date("Tue, 10 Nov 2026 08:00:00 GMT") == "2026-11-10T08:00:00+00:00"
+    assert normalise_date("10 November 2026") == "2026-11-10"
+    assert normalise_date("1700000000") == "2023-11-14"  # seconds since 1970
+
+
+def test_a_line_over_the_size_limit_is_rejected_for_its_size(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    small = json.dumps({"text": "A short article about the council meeting held on Tuesday evening."})
+    big = json.dumps({"text": "word " * 5000})
+    (folder / "mixed.jsonl").write_text(small + "\n" + big + "\n", encoding="utf-8")
+    settings = replace(Settings().ingest, max_article_bytes=2000)
+    with Store(tmp_path / "w.duckdb") as store:
+        result = ingest_paths([str(folder)], store, settings)
+    assert len(result.added) == 1
+    assert [r.reason for r in result.rejections] == ["line larger than the 2,000-byte article limit"]

@@ -315,12 +315,23 @@ def read_json(data: bytes, settings: IngestSettings) -> Iterator[Item]:
         yield from_mapping(obj, settings, f"item {index}")
 
 
+# what the line reader yields in place of a line over the size limit (compared by identity)
+TOO_LARGE = b"\x00line over the size limit"
+
+
 def read_jsonl(lines: Iterator[bytes], settings: IngestSettings) -> Iterator[Item]:
     """A .jsonl file: one article object per line; a bad line is rejected alone."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         record = f"line {number}"
+        if line is TOO_LARGE:
+            yield Rejected(
+                record,
+                f"line larger than the {settings.max_article_bytes:,}-byte article limit",
+                "raise [ingest] max_article_bytes in wiretrace.toml, or split the line",
+            )
+            continue
         try:
             obj = json.loads(decode_text(line))
         except RecursionError:

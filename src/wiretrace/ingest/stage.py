@@ -62,11 +62,19 @@ def article_id(text: str) -> str:
     return hashlib.sha256(normalise_for_id(text).encode("utf-8")).hexdigest()[:16]
 
 
+_HAS_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d|21\d\d)(?!\d)")
+_EPOCH = re.compile(r"\d{9,10}")  # seconds since 1970, as some feeds write dates
+
+
 def normalise_date(value: str | None) -> str | None:
     """An ISO 8601 date (or datetime when a time is given) from common date spellings."""
     if not value:
         return None
     candidate = value.strip()
+    if not _HAS_YEAR.search(candidate) and not _EPOCH.fullmatch(candidate):
+        # "yesterday", "3 days ago", "1e308": a date field must say which day, not be read as the
+        # day of ingest (the parser resolves relative words against the clock)
+        return None
     try:
         parsed = datetime.fromisoformat(candidate.replace("Z", "+00:00"))
     except ValueError:
@@ -291,7 +299,8 @@ def read_items(path: str, settings: IngestSettings, stdin: BinaryIO | None = Non
 
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
-    """Lines of a stream, each at most ``limit`` bytes (longer ones are cut, then rejected as bad JSON)."""
+    """Lines of a stream, each at most ``limit`` bytes (a longer one is skipped and yields
+    ``formats.TOO_LARGE``, which the reader rejects with the size limit as the reason)."""
     try:
         while True:
             line = stream.readline(limit + 1)
@@ -300,7 +309,7 @@ def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
             if len(line) > limit:
                 while line and not line.endswith(b"\n"):
                     line = stream.readline(limit + 1)
-                yield b"{too large"
+                yield formats.TOO_LARGE
                 continue
             yield line
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
