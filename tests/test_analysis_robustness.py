@@ -212,3 +212,36 @@ def test_a_line_over_the_size_limit_is_rejected_for_its_size(tmp_path: Path) -> 
         result = ingest_paths([str(folder)], store, settings)
     assert len(result.added) == 1
     assert [r.reason for r in result.rejections] == ["line larger than the 2,000-byte article limit"]
+
+
+def test_a_warc_record_longer_than_its_file_is_rejected_and_the_next_one_read(tmp_path: Path) -> None:
+    import re
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    for day in ("Monday", "Friday"):
+        page = (
+            "<html><head><title>Council</title></head><body><article><p>"
+            + f"The council met on {day} and agreed the budget for the new school year. " * 5
+            + "</p></article></body></html>"
+        ).encode()
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.0")
+        writer.write_record(
+            writer.create_warc_record(
+                f"https://a.example/{day}", "response", payload=BytesIO(page), http_headers=http
+            )
+        )
+    data = buffer.getvalue()
+    end = data.find(b"\r\n\r\n")  # the first record claims 10 MB and would swallow the second
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(re.sub(rb"Content-Length: \d+", b"Content-Length: 10000000", data[:end]) + data[end:])
+    with Store(tmp_path / "w.duckdb") as store:
+        result = ingest_paths([str(path)], store, Settings().ingest)
+        texts = [a.text for a in store.load(Article)]
+    assert [r.source_record for r in result.rejections] == ["offset 0"]
+    assert "claims 10,000,000 bytes" in result.rejections[0].reason
+    assert len(texts) == 1 and "Friday" in texts[0]

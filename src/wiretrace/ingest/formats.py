@@ -373,6 +373,13 @@ def read_warc(stream: io.BufferedIOBase, compressed: bool) -> Iterator[Item]:
             for warc_record in iterator:
                 body = _warc_html_body(warc_record)  # before get_record_offset(), which consumes it
                 offset = start + iterator.get_record_offset()
+                missing = _missing_bytes(warc_record)
+                if missing:
+                    # the file ends before the length the record claims: it swallowed what follows
+                    raise ValueError(
+                        f"the record claims {warc_record.length:,} bytes but the file ends {missing:,} "
+                        "bytes short"
+                    )
                 if body is not None:
                     yield _warc_item(warc_record, body, f"offset {offset}")
             return
@@ -386,6 +393,14 @@ def read_warc(stream: io.BufferedIOBase, compressed: bool) -> Iterator[Item]:
             if resume is None or resume <= start:
                 return
             start = resume
+
+
+def _missing_bytes(warc_record: Any) -> int:
+    """Bytes of the record's declared length that the file does not have (0 for a whole record)."""
+    raw = warc_record.raw_stream
+    while raw.read(1 << 16):  # what the body reader left (a non-HTML record's payload)
+        pass
+    return int(getattr(raw, "limit", 0) or 0)
 
 
 def _find(stream: io.BufferedIOBase, magic: bytes, position: int) -> int | None:
