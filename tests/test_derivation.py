@@ -9,7 +9,7 @@ import pytest
 from wiretrace.config import Settings
 from wiretrace.engine.pipeline import analyze
 from wiretrace.ingest.stage import ingest_paths
-from wiretrace.records import Article, Derivation, Independence, ProvenanceChain
+from wiretrace.records import Article, Derivation, Divergence, Independence, ProvenanceChain
 from wiretrace.store import Store
 
 # one invented agency item told twice in other words (two sibling rewrites), and an independent
@@ -99,6 +99,9 @@ def test_the_seeds_rewrites_of_one_agency_item_are_siblings(tmp_path: Path) -> N
         analyze(store, Settings())
         prefix = {a.article_id: Path(a.source_path).name[:3] for a in store.load(Article)}
         edges = {frozenset((prefix[d.article_a], prefix[d.article_b])): d for d in store.load(Derivation)}
+        altered = [d for d in store.load(Divergence) if d.kind == "quote_altered"]
     sibling = edges.get(frozenset(("000", "001")))
     assert sibling is not None and sibling.kind in ("sibling", "rewrite")
     assert len(sibling.shared_claims) >= 3
+    # the drone operators' quote, reworded between the two rewrites, is shown with both spans
+    assert any({prefix[d.article_a], prefix[d.article_b]} == {"000", "001"} for d in altered)

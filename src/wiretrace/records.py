@@ -317,7 +317,8 @@ class Independence:
 class Divergence:
     """Where two versions of one story disagree, with both spans (``divergences``).
 
-    ``kind``: number, date, name, designation, actor, framing, name_variant, unsourced_addition.
+    ``kind``: number, date, name, designation, actor, framing, name_variant, unsourced_addition,
+    quote_altered (one speaker's direct quote worded differently in two derived versions).
     A side with no span (the version that lacks an unsourced addition) has -1/-1.
     ``conflict`` is False for variants that denote the same thing (transliterations).
     """

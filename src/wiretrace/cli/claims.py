@@ -127,7 +127,7 @@ def divergences_command(
         typer.Option(
             "--kind",
             help="Only this kind: number, date, name, designation, actor, framing, name_variant, "
-            "unsourced_addition.",
+            "unsourced_addition, quote_altered.",
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,

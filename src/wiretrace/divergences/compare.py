@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -462,3 +463,78 @@ def unsourced_additions(
                 (later, sentence.start, sentence.end, text, text),
                 f"only {later} has this, with no source; absent from {source}",
             )
+
+
+# direct quotes of one speaker that differ beyond punctuation and case, but are one statement
+_QUOTE_WORDS = re.compile(r"\w+")
+
+
+def _folded(text: str) -> str:
+    """Lower case without diacritics: "Galați" and "Galati" are one word written two ways."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def altered_quote(a: Claim, b: Claim, story_id: str, out: Collector, group_id: str) -> None:
+    """``quote_altered``: two versions give one speaker's direct quote in different words.
+
+    Presenting a paraphrase as a quotation is a clear sign of a rewrite: both are quotes (direct)
+    of one claim group (same speaker, same statement), and their words differ.
+    """
+    if a.quote_kind != "direct" or b.quote_kind != "direct" or a.article_id == b.article_id:
+        return
+    if (b.article_id, b.content_start) < (a.article_id, a.content_start):
+        a, b = b, a  # one order, whatever order the claims came in: the same row on every engine
+    words_a = _QUOTE_WORDS.findall(_folded(a.content))
+    words_b = _QUOTE_WORDS.findall(_folded(b.content))
+    if words_a == words_b or not words_a or not words_b:
+        return
+    added = sorted(set(words_b) - set(words_a))[:6]
+    dropped = sorted(set(words_a) - set(words_b))[:6]
+    changes = (
+        "; ".join(
+            part
+            for part in (
+                f"words only in the first: {', '.join(dropped)}" if dropped else "",
+                f"only in the second: {', '.join(added)}" if added else "",
+            )
+            if part
+        )
+        or "the same words in another order"
+    )
+    speaker = a.speaker_canonical or a.speaker or "the speaker"
+    out.add(
+        story_id,
+        "quote_altered",
+        (a.article_id, a.content_start, a.content_end, a.content, ""),
+        (b.article_id, b.content_start, b.content_end, b.content, ""),
+        f"{speaker}'s direct quote is worded differently ({changes})",
+        group_id,
+    )
+
+
+_DETERMINER = re.compile(r"^(?:the|a|an|this|that|our|their|its)\s+", re.I)
+
+
+def _speakers(claim: Claim) -> set[str]:
+    """The names a claim's speaker goes by: as written and as resolved ("the fighter", "Kontora")."""
+    names = {_DETERMINER.sub("", _folded(n).strip()) for n in (claim.speaker, claim.speaker_canonical)}
+    return names - {""}
+
+
+def reworded_quotes(quotes: Sequence[Claim], derived: set[frozenset[str]]) -> list[tuple[Claim, Claim]]:
+    """Direct quotes of one speaker in two articles that derive from one upstream, worded alike
+    but not the same: the rewrite changed a quotation (grouping may have kept them apart)."""
+    found = []
+    for i, a in enumerate(quotes):
+        for b in quotes[i + 1 :]:
+            if a.article_id == b.article_id or frozenset((a.article_id, b.article_id)) not in derived:
+                continue
+            if not _speakers(a) & _speakers(b):
+                continue
+            if fuzz.token_set_ratio(_folded(a.content), _folded(b.content)) >= _REWORDED_SIMILARITY:
+                found.append((a, b))
+    return found
+
+
+# a reworded quote still shares most of its words with the original (rapidfuzz token_set_ratio)
+_REWORDED_SIMILARITY = 60

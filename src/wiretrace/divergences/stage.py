@@ -26,11 +26,13 @@ from wiretrace.divergences.compare import (
     Collector,
     Side,
     acronym_divergences,
+    altered_quote,
     compare_names,
     compare_units,
     framing_divergences,
     name_variants,
     restated_numbers,
+    reworded_quotes,
     rewrite_numbers,
     unsourced_additions,
 )
@@ -41,6 +43,7 @@ from wiretrace.records import (
     Article,
     Claim,
     ClaimGroup,
+    Derivation,
     Divergence,
     Pair,
     Sentence,
@@ -59,6 +62,7 @@ class DivergenceInput:
     alignments: Sequence[Alignment] = ()
     claims: Sequence[Claim] = ()
     groups: Sequence[ClaimGroup] = ()
+    derivations: Sequence[Derivation] = ()
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,14 @@ def find_divergences(
                     member_side = Side(member.article_id, member.content_start, member.content)
                     compare_units(first_side, member_side, published, story.story_id, out, group.group_id)
                     compare_names(first_side, member_side, story.story_id, settings, out, group.group_id)
+                    altered_quote(members[0], member, story.story_id, out, group.group_id)
+        derived = {
+            frozenset((d.article_a, d.article_b)) for d in data.derivations if d.story_id == story.story_id
+        }
+        derived |= {frozenset((p.article_a, p.article_b)) for p in story_pairs if p.kind in DERIVED_KINDS}
+        quotes = [c for c in claims_in.get(story.story_id, ()) if c.quote_kind == "direct"]
+        for first, second in reworded_quotes(quotes, derived):
+            altered_quote(first, second, story.story_id, out, "")
         acronym_divergences(story.story_id, order, articles, out)
         name_variants(story.story_id, order, articles, settings, out)
         copy_pairs = (
@@ -254,6 +266,7 @@ def stage_outputs(
         alignments=list(outputs.get(Alignment, ())),
         claims=list(outputs.get(Claim, ())),
         groups=list(outputs.get(ClaimGroup, ())),
+        derivations=list(outputs.get(Derivation, ())),
     )
     if not data.stories:
         return {Divergence: []}
