@@ -184,3 +184,24 @@ def test_an_official_out_of_office_does_not_speak_for_the_state() -> None:
     assert registry.person("Donald Trump", "2016-05-02") is None  # a candidate then
     assert registry.person("Donald Trump") is None  # no date, two terms: it cannot tell
     assert registry.person("Vladimir Putin") is not None  # in office without a break: it can
+
+
+@pytest.mark.parametrize(
+    "speaker, party",
+    [
+        ("the commander of the Ukrainian 3rd brigade with the call sign Orel", "UA:state"),
+        ("the commander of the Russian drone unit with the call sign Lis", "RU:state"),
+        ("a Russian soldier named Ilya", ""),  # a soldier's word is his own
+        ("the former commander of the Ukrainian 3rd brigade, Petro Ivanenko", ""),
+    ],
+)
+def test_a_named_commander_speaks_for_the_army_of_the_country_his_post_names(speaker, party) -> None:
+    text = f"{speaker} said the bridge at the crossing was destroyed by artillery."
+    data = ProvenanceInput(
+        [article("m1", text, "Some Blog", "2026-05-02")],
+        [make(Story, story_id="s", article_ids=("m1",))],
+        [],
+        [],
+        [claim("m1", text, "the bridge at the crossing was destroyed by artillery", speaker)],
+    )
+    assert build_provenance(data).chains[0].party == party

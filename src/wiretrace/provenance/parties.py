@@ -90,8 +90,35 @@ def speaker_affiliation(
             # the widest mention is the most specific body ("Russian General Staff" over "Russian")
             best = max(mentions, key=lambda m: m.end - m.start)
             return best.source, "role"
+    commanded = _commanded_army(claim, registry)
+    if commanded is not None:
+        return commanded, "role"
     found = _context_affiliation(claim, text, registry)
     return (found, "context") if found else (None, "")
+
+
+# who speaks for an army by rank or post: a commander, a chief of staff, a general; not a soldier or a
+# fighter, whose words are his own ("a Ukrainian soldier told ..." places no one)
+_COMMAND = re.compile(
+    r"\b(?:commander|commanding officer|chief of (?:the )?(?:general )?staff|general|colonel|admiral|"
+    r"lieutenant general|major general|brigadier|head of the (?:army|forces|military))\b",
+    re.IGNORECASE,
+)
+
+
+def _commanded_army(claim: Claim, registry: SourceRegistry) -> Source | None:
+    """The armed forces of the one country named in a named commander's own words about himself
+    ("the commander of the Russian BPL group, call sign Kontora"), else None."""
+    if claim.sourcing != "named":
+        return None
+    words = " ".join(w for w in (claim.speaker, claim.speaker_role) if w)
+    command = _COMMAND.search(words)
+    if command is None or _FORMER.search(words[: command.start()]):
+        return None
+    countries = {country.code for country in registry.countries_in(words)}
+    if len(countries) != 1:
+        return None
+    return registry.official_body(countries.pop(), "armed_forces")
 
 
 def build_chains(

@@ -293,6 +293,18 @@ class SourceRegistry:
         )
         self._structural_exact = re.compile("^(?:" + "|".join(f"(?:{p})" for p in structural) + ")$")
 
+    def countries_in(self, text: str) -> list[Country]:
+        """Countries a text names by name, adjective or capital ("the Russian BPL group"), in order."""
+        words = re.findall(r"[\w'’-]+", text)
+        found: list[Country] = []
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                hit = self._country_by_alias.get(normalise(" ".join(words[start : start + size])))
+                if hit is not None and not (hit[1].isupper() and len(hit[1]) <= 3):  # "US", "RF" as words
+                    if hit[0] not in found:
+                        found.append(hit[0])
+        return found
+
     def country_named(self, name: str | None) -> Country | None:
         """The country a name alone denotes ("Russia", "Moscow", "the United States"), else None.
 
