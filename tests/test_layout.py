@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "wiretrace"
-STAGES = ("ingest", "claims", "stories", "provenance", "divergences", "places")
+STAGES = ("ingest", "claims", "stories", "provenance", "divergences", "places", "signals")
 MAX_LINES = 600
 
 

@@ -429,3 +429,42 @@ class Event:
     group_id: str
     status: str
     status_reason: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One sign that an article is a rewrite, with its evidence span (``signals``).
+
+    ``kind``: uncredited_derivation (it derives from an upstream item of the story and credits no
+    outlet), quote_altered, designation_changed (a unit or acronym written otherwise than in a
+    version it derives from), factual_addition (a checkable sentence no other version has and no
+    source backs), evaluative_filler (a sentence of generic commentary found in no other version,
+    naming no fact), vague_voice (a vague attribution, "analysts note", no other version has),
+    no_byline, no_date. ``other_*`` is the compared article's span ("" / -1 when none).
+    A signal is evidence, not a verdict: ``weight`` only orders articles.
+    """
+
+    signal_id: str
+    article_id: str
+    story_id: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    other_article: str
+    other_start: int
+    other_end: int
+    weight: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class RewriteProfile:
+    """An article's rewrite signals summed (``signals``): ``score`` orders articles, no verdict."""
+
+    article_id: str
+    story_id: str
+    score: float
+    signals: int
+    kinds: tuple[str, ...]
+    summary: str

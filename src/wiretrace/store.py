@@ -43,6 +43,8 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     records.ProvenanceChain: ("provenance", ("claim_id",)),
     records.Dispute: ("disputes", ("dispute_id",)),
     records.Derivation: ("derivations", ("article_a", "article_b")),
+    records.Signal: ("signals", ("signal_id",)),
+    records.RewriteProfile: ("rewrite_profiles", ("article_id",)),
     records.Independence: ("independence", ("scope", "scope_id")),
     records.Divergence: ("divergences", ("divergence_id",)),
 }

@@ -36,6 +36,7 @@ from wiretrace.records import (
     Story,
     Storyline,
 )
+from wiretrace.signals import stage as signals
 from wiretrace.store import TABLES, Store, table_name
 from wiretrace.stories import fingerprint
 from wiretrace.stories import stage as stories
@@ -349,7 +350,9 @@ def story_steps(
     # empty inputs and writes empty tables
     found = provenance.stage_outputs(articles, known, settings)
     yield found
-    yield divergences.stage_outputs(articles, {**known, **found}, settings)
+    diverged = divergences.stage_outputs(articles, {**known, **found}, settings)
+    yield diverged
+    yield signals.stage_outputs(articles, {**known, **found, **diverged})
     # the events read the claims' parties from provenance: one party resolution for both
     with_parties = {**known, ProvenanceChain: found.get(ProvenanceChain, [])}
     del found

@@ -56,6 +56,7 @@ class ArticleRow:
     article: Article
     relation: str
     label: str  # short column label for the claim matrix
+    signals: str = ""  # the rewrite profile's summary ("3 evaluative filler, 1 quote altered")
 
 
 @dataclass(frozen=True)
@@ -258,8 +259,13 @@ def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = Tr
     by_id = {a.article_id: a for a in articles}
     pairs = reader.load_in(Pair, ("article_a",), ids)
     relations = _relations(story, [p for p in pairs if p.article_b in by_id])
+    profiles = {
+        str(field_of(row, "article_id", default="")): str(field_of(row, "summary", default=""))
+        for row in reader.load_in(record_type("RewriteProfile"), ("article_id",), ids)
+    }
     rows = [
-        ArticleRow(a, relations.get(a.article_id, "same story"), _label(a, i)) for i, a in enumerate(articles)
+        ArticleRow(a, relations.get(a.article_id, "same story"), _label(a, i), profiles.get(a.article_id, ""))
+        for i, a in enumerate(articles)
     ]
     claims = reader.load_in(Claim, ("article_id",), ids)
     column = {a.article_id: i for i, a in enumerate(articles)}

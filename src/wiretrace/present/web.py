@@ -381,11 +381,20 @@ def create_app(db: str | Path, allowed_hosts: list[str] | None = None) -> FastAP
         if hit:
             spans.append(views.MarkedSpan(hit[0], hit[1], "target"))
         story_ids = sorted(set(site.reader.stories_of_articles([article_id]).values()))
+        signals = site.reader.load_in(views.record_type("Signal"), ("article_id",), [article_id])
+        signals.sort(key=lambda s: (-s.weight, s.start, s.kind))
+        spans += [views.MarkedSpan(s.start, s.end, "signal", s.kind) for s in signals if s.start >= 0]
+        profile = next(
+            iter(site.reader.load_in(views.record_type("RewriteProfile"), ("article_id",), [article_id])),
+            None,
+        )
         return page(
             "article.html",
             title=article.title or article.article_id,
             a=article,
             claims=claims,
+            signals=signals,
+            profile=profile,
             segs=views.segments(article, spans, hit),
             story_ids=story_ids,
             link=article_link,
