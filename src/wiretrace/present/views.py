@@ -6,6 +6,7 @@ empty section with a note saying so, never an error.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,11 +120,12 @@ def _label(article: Article, index: int) -> str:
     return f"{index + 1}. {graphics.shorten(name, 18)}"
 
 
-def _relations(story: Story, pairs: list[Pair]) -> dict[str, str]:
-    """Each article's relation to the story's likely original (kind of the pair between them)."""
+def _relations(story: Story, pairs: list[Pair], derivations: Sequence[Any] = ()) -> dict[str, str]:
+    """Each article's relation to the story's likely original: the derivation graph's edge kind
+    between them when there is one (a sibling rewrite), else the kind of their pair."""
     original = story.likely_original
     out: dict[str, str] = {}
-    for pair in pairs:
+    for pair in [*pairs, *derivations]:
         if original in (pair.article_a, pair.article_b):
             other = pair.article_b if pair.article_a == original else pair.article_a
             out[other] = pair.kind.replace("_", " ")
@@ -258,7 +260,8 @@ def story_view(reader: Reader, story: Story, link: LinkFn, with_texts: bool = Tr
     ids = [a.article_id for a in articles]
     by_id = {a.article_id: a for a in articles}
     pairs = reader.load_in(Pair, ("article_a",), ids)
-    relations = _relations(story, [p for p in pairs if p.article_b in by_id])
+    derivations = reader.load_in(record_type("Derivation"), ("story_id",), [story.story_id])
+    relations = _relations(story, [p for p in pairs if p.article_b in by_id], derivations)
     profiles = {
         str(field_of(row, "article_id", default="")): str(field_of(row, "summary", default=""))
         for row in reader.load_in(record_type("RewriteProfile"), ("article_id",), ids)
