@@ -199,3 +199,13 @@ def test_any_text_yields_mentions_within_the_text_never_a_crash(text: str) -> No
     for mention in result.mentions:
         assert text[mention.start : mention.end] == mention.text
         assert (mention.place_id == "") == (mention.status == "unresolved")
+
+
+def test_a_unit_named_after_a_place_is_not_a_mention_of_the_place() -> None:
+    result = _resolve(
+        "Fighters of the 'Zaporozhye' battalion said they held the line near Kherson.",
+        "The Kharkiv Brigade moved east on Monday, officials in Izium said.",
+    )
+    written = {m.text for m in result.mentions}
+    assert "Zaporozhye" not in written and "Kharkiv" not in written
+    assert {"Kherson", "Izium"} <= written

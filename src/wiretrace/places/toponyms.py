@@ -192,6 +192,13 @@ def _strip_possessive(text: str) -> str:
     return text
 
 
+# a military unit named after a place is a unit, not a mention of the place
+_UNIT_AFTER = re.compile(
+    r"[\"'\u2019\u201d\u00bb]?\s+(?:battalion|brigade|regiment|division|corps|squadron|detachment|grouping)s?\b",
+    re.IGNORECASE,
+)
+
+
 def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) -> list[Span]:
     """Candidate mentions: capitalised runs (trimmed of titles, designators) that name a gazetteer place."""
     text = article.text
@@ -231,6 +238,8 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
                 name_tokens = tokens[lo:hi]
             name = text[name_tokens[0][0] : name_tokens[-1][1]]
             name = _strip_possessive(name)
+            if _UNIT_AFTER.match(text, tokens[hi - 1][1], sentence.end):
+                continue  # "the 'Zaporozhye' battalion", "Kharkiv Brigade": a unit named after a place
             follow = re.match(r" ([a-z]+)\b", text[tokens[hi - 1][1] : sentence.end])
             if not designator and follow and name == text[name_tokens[0][0] : name_tokens[-1][1]]:
                 word = follow.group(1)
