@@ -474,6 +474,17 @@ def _folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
+_MIN_CHANGED = 2  # words each version has that the other lacks
+
+
+def _within(short: list[str], long: list[str]) -> bool:
+    """``short`` is ``long`` with words left out at its ends (a quote cut short)."""
+    if len(short) > len(long):
+        return False
+    text, part = " ".join(long), " ".join(short)
+    return part in text
+
+
 def altered_quote(a: Claim, b: Claim, story_id: str, out: Collector, group_id: str) -> None:
     """``quote_altered``: two versions give one speaker's direct quote in different words.
 
@@ -488,6 +499,11 @@ def altered_quote(a: Claim, b: Claim, story_id: str, out: Collector, group_id: s
     words_b = _QUOTE_WORDS.findall(_folded(b.content))
     if words_a == words_b or not words_a or not words_b:
         return
+    if _within(words_a, words_b) or _within(words_b, words_a):
+        return  # one quote cut short of the other: shortened, not reworded
+    changed_a, changed_b = set(words_a) - set(words_b), set(words_b) - set(words_a)
+    if len(changed_a) < _MIN_CHANGED or len(changed_b) < _MIN_CHANGED:
+        return  # a word or a spelling apart: too little to call the quotation reworded
     added = sorted(set(words_b) - set(words_a))[:6]
     dropped = sorted(set(words_a) - set(words_b))[:6]
     changes = (

@@ -52,6 +52,7 @@ WEIGHTS = {
 CAPS = {"vague_voice": 1.0}
 _FACT = re.compile(r"\d|(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")  # a number, or a capitalised name mid-sentence
 _MIN_FILLER_WORDS = 8
+_QUOTED = re.compile(r"[\"\u201c\u201d]")
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,17 @@ def _filler(
     for article in articles:
         if not partners.get(article.article_id):
             continue
-        attributed = {c.sentence_index for c in claims_of.get(article.article_id, []) if c.sourcing != "none"}
+        sourced = [c for c in claims_of.get(article.article_id, []) if c.sourcing != "none"]
+        attributed = {c.sentence_index for c in sourced}
+        reported = [(c.content_start, c.content_end) for c in sourced if c.content_start >= 0]
         for sentence in sentences.get(article.article_id, ()):
             text = sentence.text
             if sentence.index in aligned[article.article_id] or sentence.index in attributed:
                 continue
+            if any(start < sentence.end and sentence.start < end for start, end in reported):
+                continue  # inside someone's reported words (a quote running over sentences): not filler
+            if _QUOTED.search(text):
+                continue  # a quotation is somebody's words, not the article's commentary
             if len(text.split()) < _MIN_FILLER_WORDS or _FACT.search(text) or text.rstrip().endswith("?"):
                 continue
             out.append(
