@@ -103,5 +103,5 @@ def test_the_seeds_rewrites_of_one_agency_item_are_siblings(tmp_path: Path) -> N
     sibling = edges.get(frozenset(("000", "001")))
     assert sibling is not None and sibling.kind in ("sibling", "rewrite")
     assert len(sibling.shared_claims) >= 3
-    # the drone operators' quote, reworded between the two rewrites, is shown with both spans
+    # a direct quote reworded between the two rewrites is shown with both spans
     assert any({prefix[d.article_a], prefix[d.article_b]} == {"000", "001"} for d in altered)

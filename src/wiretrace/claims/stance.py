@@ -26,6 +26,8 @@ from wiretrace.claims.lexicon import Lexicon
 from wiretrace.records import Claim
 
 STANCES = ("asserts", "denies", "doubts", "relays")
+# the stances that dispute what the content says: kept out of its claim group, linked by a dispute
+NEGATIVE_STANCES = frozenset({"denies", "doubts"})
 # how far around the cue the phrase rules look (characters)
 _BEFORE, _AFTER = 60, 120
 # a relayed statement opens the content within this many characters ("that", "the agency's")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -469,11 +468,6 @@ def unsourced_additions(
 _QUOTE_WORDS = re.compile(r"\w+")
 
 
-def _folded(text: str) -> str:
-    """Lower case without diacritics: "Galați" and "Galati" are one word written two ways."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
 _MIN_CHANGED = 2  # words each version has that the other lacks
 
 
@@ -495,8 +489,8 @@ def altered_quote(a: Claim, b: Claim, story_id: str, out: Collector, group_id: s
         return
     if (b.article_id, b.content_start) < (a.article_id, a.content_start):
         a, b = b, a  # one order, whatever order the claims came in: the same row on every engine
-    words_a = _QUOTE_WORDS.findall(_folded(a.content))
-    words_b = _QUOTE_WORDS.findall(_folded(b.content))
+    words_a = _QUOTE_WORDS.findall(facts.fold(a.content))
+    words_b = _QUOTE_WORDS.findall(facts.fold(b.content))
     if words_a == words_b or not words_a or not words_b:
         return
     if _within(words_a, words_b) or _within(words_b, words_a):
@@ -532,8 +526,8 @@ _DETERMINER = re.compile(r"^(?:the|a|an|this|that|our|their|its)\s+", re.I)
 
 
 def _speakers(claim: Claim) -> set[str]:
-    """The names a claim's speaker goes by: as written and as resolved ("the fighter", "Kontora")."""
-    names = {_DETERMINER.sub("", _folded(n).strip()) for n in (claim.speaker, claim.speaker_canonical)}
+    """The names a claim's speaker goes by: as written and as resolved ("the spokesman", "Ana Ruiz")."""
+    names = {_DETERMINER.sub("", facts.fold(n).strip()) for n in (claim.speaker, claim.speaker_canonical)}
     return names - {""}
 
 
@@ -547,7 +541,7 @@ def reworded_quotes(quotes: Sequence[Claim], derived: set[frozenset[str]]) -> li
                 continue
             if not _speakers(a) & _speakers(b):
                 continue
-            if fuzz.token_set_ratio(_folded(a.content), _folded(b.content)) >= _REWORDED_SIMILARITY:
+            if fuzz.token_set_ratio(facts.fold(a.content), facts.fold(b.content)) >= _REWORDED_SIMILARITY:
                 found.append((a, b))
     return found
 

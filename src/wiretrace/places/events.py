@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from wiretrace.claims.stance import NEGATIVE_STANCES
 from wiretrace.config import Settings
 from wiretrace.provenance.independence import corroborated
 from wiretrace.records import Article, Claim, Event, Place, PlaceMention, ProvenanceChain, Sentence, Story
@@ -358,7 +359,7 @@ def _article_events(
             claimant = claim.speaker_canonical or claim.speaker or "unnamed source"
             claimant_kind, via, claim_id = claim.sourcing, claim.via_outlet, claim.claim_id
             # the one stance relation: a denial or a doubt of the event disputes it
-            negated = negated or claim.stance in ("denies", "doubts")
+            negated = negated or claim.stance in NEGATIVE_STANCES
         else:
             claimant, claimant_kind = _claimant_from_text(sentence.text)
             via, claim_id = "", claim.claim_id if claim is not None else ""

@@ -239,7 +239,7 @@ def find_spans(article: Article, sentences: Sequence[Sentence], gaz: Gazetteer) 
             name = text[name_tokens[0][0] : name_tokens[-1][1]]
             name = _strip_possessive(name)
             if _UNIT_AFTER.match(text, tokens[hi - 1][1], sentence.end):
-                continue  # "the 'Zaporozhye' battalion", "Kharkiv Brigade": a unit named after a place
+                continue  # "the 'Eastport' battalion", "the Lakeside Brigade": a unit named after a place
             follow = re.match(r" ([a-z]+)\b", text[tokens[hi - 1][1] : sentence.end])
             if not designator and follow and name == text[name_tokens[0][0] : name_tokens[-1][1]]:
                 word = follow.group(1)

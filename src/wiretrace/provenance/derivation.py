@@ -23,8 +23,6 @@ from wiretrace.records import DERIVED_KINDS, Claim, ClaimGroup, Derivation
 if TYPE_CHECKING:
     from wiretrace.provenance.stage import ProvenanceInput
 
-# the stories stage's pairs that already say so (from the text)
-TEXT_KINDS = DERIVED_KINDS
 MIN_RUN = 3  # shared claim groups in the same order
 MIN_ATTRIBUTED = 2  # of them attributed to a source: the same speakers, not only the same facts
 ALL_PAIRS_UP_TO = 80  # stories this size compare every pair; bigger ones the stories stage's pairs
@@ -57,7 +55,7 @@ def find_derivations(data: ProvenanceInput, groups: Sequence[ClaimGroup]) -> lis
     story_of = {a: s.story_id for s in data.stories for a in s.article_ids}
     edges: dict[tuple[str, str], Derivation] = {}
     for pair in data.pairs:
-        if pair.kind in TEXT_KINDS:
+        if pair.kind in DERIVED_KINDS:  # the stories stage's pairs that say so from the text
             key = (min(pair.article_a, pair.article_b), max(pair.article_a, pair.article_b))
             edges[key] = Derivation(
                 story_id=story_of.get(pair.article_a, pair.story_id),

@@ -14,16 +14,15 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 
+from wiretrace.claims.stance import NEGATIVE_STANCES
 from wiretrace.config import ProvenanceSettings
 from wiretrace.provenance.parties import speaker_key
 from wiretrace.records import Claim, ClaimGroup, Dispute, ProvenanceChain
 
-NEGATIVE = frozenset({"denies", "doubts"})
-
 
 def polarity(claim: Claim) -> str:
     """``negative`` for a denial or doubt, else ``positive``: groups never mix the two."""
-    return "negative" if claim.stance in NEGATIVE else "positive"
+    return "negative" if claim.stance in NEGATIVE_STANCES else "positive"
 
 
 def find_disputes(
@@ -52,10 +51,10 @@ def find_disputes(
         by_story[group.story_id].extend(by_id[c] for c in group.claim_ids if c in by_id)
     disputes: list[Dispute] = []
     for story_id, members in sorted(by_story.items()):
-        negative = [c for c in members if c.stance in NEGATIVE and c.content.strip()]
+        negative = [c for c in members if c.stance in NEGATIVE_STANCES and c.content.strip()]
         if not negative:
             continue
-        positive = [c for c in members if c.stance not in NEGATIVE | {"relays"} and c.content.strip()]
+        positive = [c for c in members if c.stance not in NEGATIVE_STANCES | {"relays"} and c.content.strip()]
         index: dict[str, list[Claim]] = defaultdict(list)
         for claim in positive:
             for word in _words(claim.content):

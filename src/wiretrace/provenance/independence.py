@@ -28,9 +28,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from wiretrace.claims.stance import NEGATIVE_STANCES
 from wiretrace.records import ClaimGroup, Dispute, Independence, ProvenanceChain, Story
-
-_NEGATIVE = frozenset({"denies", "doubts"})
 
 
 @dataclass
@@ -75,7 +74,7 @@ def assess(
     """
     sourced = [c for c in chains if c.origin]
     # a group's backers share its polarity (groups never mix them); a story's are those that assert
-    backing = [c for c in sourced if c.stance != "relays" and (not story or c.stance not in _NEGATIVE)]
+    backing = [c for c in sourced if c.stance != "relays" and (not story or c.stance not in NEGATIVE_STANCES)]
     result = Assessment(relayed=len(sourced) - len(backing))
     origins = dict.fromkeys(c.origin for c in backing)
     result.origins = list(
@@ -177,7 +176,7 @@ def _party_breakdown(chains: Sequence[ProvenanceChain]) -> list[str]:
     label_of: dict[str, str] = {}
     origins_of: dict[str, set[str]] = defaultdict(set)
     for chain in chains:
-        if chain.origin and chain.party and chain.stance not in _NEGATIVE | {"relays"}:
+        if chain.origin and chain.party and chain.stance not in NEGATIVE_STANCES | {"relays"}:
             label_of.setdefault(chain.party, chain.party_label)
             origins_of[chain.party].add(chain.origin)
     ranked = sorted(origins_of, key=lambda p: (-len(origins_of[p]), label_of[p]))

@@ -108,7 +108,7 @@ _COMMAND = re.compile(
 
 def _commanded_army(claim: Claim, registry: SourceRegistry) -> Source | None:
     """The armed forces of the one country named in a named commander's own words about himself
-    ("the commander of the Russian BPL group, call sign Kontora"), else None."""
+    ("the commander of the Ukrainian 3rd brigade, call sign Orel"), else None."""
     if claim.sourcing != "named":
         return None
     words = " ".join(w for w in (claim.speaker, claim.speaker_role) if w)
